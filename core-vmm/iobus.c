@@ -120,6 +120,10 @@ bool iobus__access(struct iobus *bus, uint64_t addr, uint8_t *data,
 					  bus->ranges[i].len)) {
 		pthread_rwlock_unlock(&bus->lock);
 		__atomic_fetch_add(&bus->unhandled, 1, __ATOMIC_RELAXED);
+		if (log_get_level() >= LOG_DEBUG)
+			pr_debug("%s: unhandled %s of %u bytes at 0x%llx",
+				 bus->name, is_write ? "write" : "read", len,
+				 (unsigned long long)addr);
 		if (!is_write)
 			memset(data, 0xff, len);
 		return false;

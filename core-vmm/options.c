@@ -170,6 +170,10 @@ static int parse_memory(struct vm_options *o, const char *arg)
 		}
 	}
 	free(copy);
+	if (first) {
+		pr_err("--memory needs a size (e.g. 512M, 2G)");
+		ret = -EINVAL;
+	}
 	return ret;
 }
 

@@ -1,0 +1,79 @@
+# Shared by the end-to-end tests: sourced, not run.
+#
+# A test runs on the machine that runs meson. It prepares its guest (a busybox
+# initramfs) here, then runs triovm where KVM is: directly when this machine
+# has a usable /dev/kvm, else inside the KVM test host (tests/testhost/run).
+# Assertions happen here, on the captured output. Any failure exits non-zero
+# with a line saying what was expected; nothing is ever skipped.
+set -eu
+
+SRC=${TRIOVM_SRC_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${TRIOVM_BUILD_DIR:-$SRC/build}
+BUILD=$(cd "$BUILD" && pwd)
+TRIOVM=$BUILD/triovm
+TEST_NAME=$(basename "$0" .sh)
+
+fail() {
+	echo "FAIL ($TEST_NAME): $*" >&2
+	exit 1
+}
+
+note() {
+	echo "[$TEST_NAME] $*"
+}
+
+[ -x "$TRIOVM" ] || fail "$TRIOVM is not built"
+
+KTREE=$("$SRC/tests/testhost/fetch-kernel" "$BUILD/testhost/kernel" 2>/dev/null) ||
+	fail "cannot fetch Debian's kernel (tests/testhost/fetch-kernel)"
+KVER=$(basename "$KTREE")
+VMLINUZ=$KTREE/boot/vmlinuz-$KVER
+export TRIOVM_KERNEL_TREE=$KTREE
+
+# A work folder the test host can write to (it mounts its own tmpfs on /tmp).
+mkdir -p "$BUILD/e2e-work"
+WORK=$(mktemp -d "$BUILD/e2e-work/$TEST_NAME.XXXXXX")
+if [ -z "${TRIOVM_KEEP_WORK:-}" ]; then
+	trap 'rm -rf "$WORK"' EXIT
+fi
+
+# guest_initrd OUT INIT_SCRIPT "MODULES"
+guest_initrd() {
+	"$SRC/tests/testhost/mkinitramfs" --kernel-tree "$KTREE" --out "$1" \
+		--init "$2" --modules "$3" || fail "cannot build the guest initramfs"
+}
+
+# Is there a KVM here that triovm can use without the test host?
+have_kvm() {
+	[ -z "${TRIOVM_FORCE_TESTHOST:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
+}
+
+# in_kvm_host [--devices LIST] [--memory MB] [--timeout S] -- COMMAND...
+# Runs COMMAND where KVM is; $WORK is writable there. Emulated PCI devices
+# (--devices) exist only in the test host, so asking for them always uses it.
+in_kvm_host() {
+	local devices=none args=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--devices) devices=$2; args+=(--devices "$2"); shift 2 ;;
+		--) shift; break ;;
+		*) args+=("$1" "$2"); shift 2 ;;
+		esac
+	done
+	if [ "$devices" = none ] && have_kvm; then
+		"$@"
+	else
+		[ "$devices" != none ] || args+=(--devices none)
+		"$SRC/tests/testhost/run" --build-dir "$BUILD" --share "$WORK" \
+			"${args[@]}" -- "$@"
+	fi
+}
+
+# expect_line FILE REGEX WHAT
+expect_line() {
+	grep -Eq -- "$2" "$1" || {
+		echo "---- output ($1) ----" >&2
+		tail -n 60 "$1" >&2
+		fail "expected $3 (/$2/)"
+	}
+}
