@@ -17,6 +17,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "boot a Linux guest on KVM" },
+	{ "vfio", cmd_vfio, "bind host PCI devices to vfio-pci for passthrough" },
+	{ "sriov", cmd_sriov, "manage SR-IOV physical and virtual functions" },
 };
 
 static void usage(FILE *f)

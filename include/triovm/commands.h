@@ -4,5 +4,7 @@
 #define TRIOVM_COMMANDS_H
 
 int cmd_run(int argc, char **argv);
+int cmd_vfio(int argc, char **argv);
+int cmd_sriov(int argc, char **argv);
 
 #endif
