@@ -10,11 +10,13 @@
 extern const struct vm_device serial_console_device;
 extern const struct vm_device pvpanic_device;
 extern const struct vm_device acpi_power_device;
+extern const struct vm_device pci_hostbridge_device;
 
 static const struct vm_device *const platform_devices[] = {
 	&serial_console_device,
 	&pvpanic_device,
 	&acpi_power_device,
+	&pci_hostbridge_device,
 };
 
 _Static_assert(ARRAY_SIZE(platform_devices) <= VM_MAX_DEVICES,

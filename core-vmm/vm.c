@@ -14,9 +14,11 @@
 #include "triovm/boot.h"
 #include "triovm/device.h"
 #include "triovm/exit-status.h"
+#include "triovm/irq.h"
 #include "triovm/kvm.h"
 #include "triovm/kvm-cpu.h"
 #include "triovm/log.h"
+#include "triovm/net.h"
 #include "triovm/stats.h"
 #include "triovm/vm.h"
 
@@ -96,9 +98,12 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	if (ret)
 		return ret;
 
-	/* Check the files first: bad input is reported even without KVM. */
+	/* Check input first: bad input is reported even without KVM. */
 	ret = boot__prepare(&vm->boot, opts->kernel, opts->initrd,
 			    opts->cmdline, opts->ram_size);
+	if (ret)
+		return ret;
+	ret = net__parse_all(&vm->nets, opts);
 	if (ret)
 		return ret;
 	ret = kvm__open(vm);
@@ -113,6 +118,9 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	ret = kvm__create_vm(vm);
 	if (ret)
 		return ret;
+	ret = irq__init(vm);
+	if (ret)
+		return ret;
 	ret = guest_mem__init(&vm->mem, opts->ram_size, opts->hugepages);
 	if (ret)
 		return ret;
@@ -123,6 +131,9 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	if (ret)
 		return ret;
 	ret = vm_devices__init(vm);
+	if (ret)
+		return ret;
+	ret = net__create_all(vm, &vm->nets);
 	if (ret)
 		return ret;
 	ret = acpi__build_tables(vm);
@@ -202,6 +213,8 @@ void vm__destroy(struct vm *vm)
 	int i;
 
 	boot__release(&vm->boot);
+	net__free_configs(&vm->nets);
+	vm__destroy_extra_devices(vm);
 	vm_devices__exit(vm);
 	if (vm->vcpus) {
 		for (i = 0; i < vm->nr_vcpus; i++)
@@ -210,6 +223,7 @@ void vm__destroy(struct vm *vm)
 		vm->vcpus = NULL;
 	}
 	guest_mem__exit(&vm->mem);
+	irq__exit(vm);
 	kvm__close(vm);
 	event_loop__exit(&vm->loop);
 	iobus__exit(&vm->pio_bus);

@@ -323,7 +323,7 @@ int acpi__build_tables(struct vm *vm)
 			.base = PCI_ECAM_START,
 			.segment = 0,
 			.start_bus = 0,
-			.end_bus = (PCI_ECAM_SIZE >> 20) - 1,
+			.end_bus = PCI_LAST_BUS,
 		};
 
 		mcfg = table_alloc(&ts, len, &mcfg_gpa);

@@ -29,7 +29,12 @@
 #define PCI_MMIO32_START 0xc0000000ULL
 #define PCI_MMIO32_SIZE 0x20000000ULL /* 512 MiB */
 #define PCI_ECAM_START 0xe0000000ULL
-#define PCI_ECAM_SIZE 0x10000000ULL /* 256 buses */
+#define PCI_ECAM_SIZE 0x10000000ULL /* room for 256 buses */
+/*
+ * Only bus 0 exists. Announcing just it (MCFG, _CRS) also spares the guest
+ * from probing 255 empty buses through exits (x86's pcibios_last_bus).
+ */
+#define PCI_LAST_BUS 0
 #define IOAPIC_ADDR 0xfec00000ULL
 #define IOAPIC_SIZE 0x1000ULL
 #define PLATFORM_MMIO_START 0xfed00000ULL /* small platform devices */

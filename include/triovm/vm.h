@@ -16,6 +16,7 @@
 #include "iobus.h"
 #include "list.h"
 #include "memory.h"
+#include "net.h"
 #include "options.h"
 
 struct vcpu;
@@ -67,6 +68,7 @@ struct vm {
 	int nr_devices;
 
 	/* Devices created from the command line (--net, --device). */
+	struct net_configs nets; /* parsed, until created */
 	struct list_head extra_devices;
 
 	/* Devices with counters for --stats (stats.h). */
