@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "triovm/iobus.h"
+#include "triovm/irq.h"
 #include "triovm/json.h"
 #include "triovm/kvm-cpu.h"
 #include "triovm/kvm-stats.h"
@@ -85,10 +87,13 @@ int stats__write_json(struct vm *vm, const char *path)
 	struct stats_source *src;
 	struct range_ctx rc;
 	struct json j;
+	char tmp[4096];
 	FILE *f;
 	int i;
 
-	f = fopen(path, "w");
+	/* Written aside and renamed: a reader never sees half a snapshot. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
 	if (!f) {
 		int err = errno;
 
@@ -149,6 +154,7 @@ int stats__write_json(struct vm *vm, const char *path)
 	rc.bus = "mmio";
 	iobus__for_each(&vm->mmio_bus, write_range, &rc);
 	json_array_end(&j);
+	json_u64(&j, "msi_injected", irq__injected(vm));
 	json_object_begin(&j, "unhandled");
 	json_u64(&j, "pio", vm->pio_bus.unhandled);
 	json_u64(&j, "mmio", vm->mmio_bus.unhandled);
@@ -164,8 +170,9 @@ int stats__write_json(struct vm *vm, const char *path)
 
 	json_object_end(&j);
 	json_finish(&j);
-	if (fclose(f) != 0) {
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		pr_err("--stats: cannot write '%s'", path);
+		unlink(tmp);
 		return -EIO;
 	}
 	return 0;

@@ -154,6 +154,12 @@ static void vm__on_signal(int fd, uint32_t events, void *opaque)
 	(void)events;
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
+	/* SIGUSR2: a snapshot of --stats now, for measuring a time window. */
+	if (si.ssi_signo == SIGUSR2) {
+		if (vm->opts->stats_path)
+			stats__write_json(vm, vm->opts->stats_path);
+		return;
+	}
 	pr_info("signal %u (%s): stopping the VM", si.ssi_signo,
 		strsignal(si.ssi_signo));
 	vm__request_stop(vm, VM_STOP_SIGNAL, EXIT_GUEST_OFF);
@@ -164,11 +170,15 @@ int vm__run(struct vm *vm)
 	sigset_t set, old;
 	int sfd, i, ret = 0;
 
-	/* SIGINT/SIGTERM/SIGHUP arrive on the loop, never in a vCPU thread. */
+	/*
+	 * SIGINT/SIGTERM/SIGHUP (stop) and SIGUSR2 (write --stats now) arrive
+	 * on the loop, never in a vCPU thread.
+	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
