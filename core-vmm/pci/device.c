@@ -172,10 +172,11 @@ static uint64_t bar_decode_addr(struct pci_device *d, int bar)
 		return 0;
 	}
 	/*
-	 * Zero means unassigned; an address whose end passes the limit is
-	 * the sizing pattern (all ones), or garbage: neither decodes.
+	 * Zero means unassigned. A BAR reaching the top of its address space
+	 * is the sizing pattern (all ones) or garbage: neither decodes (QEMU's
+	 * pci_bar_address() draws the same line).
 	 */
-	if (!addr || addr + b->size > limit || addr + b->size < addr)
+	if (!addr || addr + b->size >= limit || addr + b->size < addr)
 		return 0;
 	return addr;
 }

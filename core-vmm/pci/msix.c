@@ -73,6 +73,8 @@ static void msix_poll(int fd, uint32_t events, void *opaque)
 	for (i = 0; i < m->nr; i++) {
 		if (m->v[i].irqfd == fd) {
 			msi_vector__polled(&c, &m->v[i], live(m, i));
+			if (!m->enabled)
+				m->v[i].pending = false;
 			set_pba(m, i, m->v[i].pending);
 			break;
 		}
@@ -250,8 +252,11 @@ void pci_msix__notify(struct pci_msix *m, int vector)
 		return;
 	c = ctx(m);
 	pthread_mutex_lock(&m->lock);
-	msi_vector__notify(&c, &m->v[vector], live(m, vector));
-	set_pba(m, vector, m->v[vector].pending);
+	/* With MSI-X off the function does not signal at all (QEMU alike). */
+	if (m->enabled) {
+		msi_vector__notify(&c, &m->v[vector], live(m, vector));
+		set_pba(m, vector, m->v[vector].pending);
+	}
 	pthread_mutex_unlock(&m->lock);
 }
 
