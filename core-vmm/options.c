@@ -16,8 +16,11 @@
 
 #define DEFAULT_RAM_SIZE (512 * SZ_1M)
 #define DEFAULT_CMDLINE "console=ttyS0"
-/* KVM's limit is checked again against KVM_CAP_MAX_VCPUS at VM creation. */
-#define MAX_CPUS_ACCEPTED 1024
+/*
+ * The MADT's Local APIC entries hold 8-bit APIC IDs and 0xff is the
+ * broadcast ID. KVM's own limit is checked at VM creation.
+ */
+#define MAX_CPUS_ACCEPTED 254
 
 void vm_options__usage(FILE *f)
 {

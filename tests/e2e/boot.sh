@@ -18,6 +18,15 @@ timeout 300 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/initrd" \
 	--cpus 2 --memory 256M --cmdline "console=ttyS0 quiet panic=-1" \
 	--stats "$WORK/stats.json" </dev/null
 echo "E2E-STATUS: \$?"
+
+# The same guest on 2 MiB huge pages (memfd on hugetlbfs).
+echo 160 >/proc/sys/vm/nr_hugepages
+timeout 300 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/initrd" \
+	--memory 256M,hugepages=on --cmdline "console=ttyS0 quiet" \
+	</dev/null >"$WORK/huge.out" 2>&1
+echo "E2E-HUGE-STATUS: \$?"
+sed 's/^E2E-/E2E-HUGE-/' "$WORK/huge.out"
+grep -E 'HugePages_(Total|Free)' /proc/meminfo
 INNER
 in_kvm_host --timeout 600 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
@@ -26,6 +35,8 @@ expect_line "$WORK/out" '^E2E-CPUS: 2$' "2 CPUs in /proc/cpuinfo"
 expect_line "$WORK/out" '^E2E-ONLINE: 0-1$' "CPUs 0-1 online"
 expect_line "$WORK/out" 'triovm: the guest powered off' "triovm to see the poweroff"
 expect_line "$WORK/out" '^E2E-STATUS: 0$' "exit status 0"
+expect_line "$WORK/out" '^E2E-HUGE-MARKER: guest is up' "the guest's marker with hugepages=on"
+expect_line "$WORK/out" '^E2E-HUGE-STATUS: 0$' "exit status 0 with hugepages=on"
 
 # --stats: valid JSON with the guest's console exits and KVM's counters.
 [ -s "$WORK/stats.json" ] || fail "--stats wrote nothing"
