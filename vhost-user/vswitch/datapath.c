@@ -13,10 +13,6 @@
 
 #include "switch.h"
 
-/* librte_vhost numbers a queue pair's rings from the guest's side. */
-#define VIRTIO_RXQ 0 /* guest receives: we enqueue */
-#define VIRTIO_TXQ 1 /* guest sends: we dequeue */
-
 #define IDLE_POLLS 1000
 
 static uint16_t port_rx(struct vswitch *sw, struct vsw_port *p,
@@ -33,9 +29,13 @@ static uint16_t port_rx(struct vswitch *sw, struct vsw_port *p,
 /* Sends what `tx` holds and frees what the port did not keep. */
 static void port_tx(struct vsw_port *p, struct vsw_txbuf *tx)
 {
+	uint32_t lens[VSW_MAX_BURST];
 	uint16_t i, sent, n = tx->n;
 	uint64_t bytes = 0;
 
+	/* Read before: an ethdev may free what it sent right away. */
+	for (i = 0; i < n; i++)
+		lens[i] = rte_pktmbuf_pkt_len(tx->pkts[i]);
 	if (p->spec->kind == VSW_PORT_VHOST)
 		/* Copies into the guest's buffers: ours to free. */
 		sent = rte_vhost_enqueue_burst(p->vid, VIRTIO_RXQ, tx->pkts, n);
@@ -43,7 +43,7 @@ static void port_tx(struct vsw_port *p, struct vsw_txbuf *tx)
 		/* Keeps what it took until transmitted. */
 		sent = rte_eth_tx_burst(p->eth_port, 0, tx->pkts, n);
 	for (i = 0; i < sent; i++)
-		bytes += rte_pktmbuf_pkt_len(tx->pkts[i]);
+		bytes += lens[i];
 	if (p->spec->kind == VSW_PORT_VHOST)
 		rte_pktmbuf_free_bulk(tx->pkts, n);
 	else if (sent < n)
@@ -92,7 +92,8 @@ static unsigned int switch_burst(struct vswitch *sw, struct vsw_port *in,
 			rte_pktmbuf_refcnt_update(pkts[i], copies - 1);
 		touched |= mask;
 		while (mask) {
-			struct vsw_txbuf *tx = &sw->txbufs[__builtin_ctzll(mask)];
+			struct vsw_txbuf *tx =
+				&sw->txbufs[__builtin_ctzll(mask)];
 
 			tx->pkts[tx->n++] = pkts[i];
 			mask &= mask - 1;
@@ -128,31 +129,51 @@ static void idle_sleep(struct vswitch *sw, unsigned int lcore)
 	rte_rcu_qsbr_thread_online(sw->qsbr, lcore);
 }
 
+/*
+ * Forgets the stations behind a port that went down, or down and up again
+ * between two passes: a different guest may be there now.
+ */
+static void forget_changed_ports(struct vswitch *sw, uint64_t up,
+				 uint64_t *last_up, uint64_t *seen_connections)
+{
+	uint64_t changed = *last_up & ~up;
+	unsigned int i;
+
+	for (i = 0; i < sw->nr_ports; i++) {
+		uint64_t c = vsw_counter_read(&sw->ports[i].connections);
+
+		if (c != seen_connections[i]) {
+			seen_connections[i] = c;
+			changed |= 1ULL << i;
+		}
+	}
+	for (; changed; changed &= changed - 1)
+		fdb__forget_port(&sw->fdb, __builtin_ctzll(changed));
+	*last_up = up;
+}
+
 int vsw_datapath__run(void *arg)
 {
 	struct vswitch *sw = arg;
-	unsigned int lcore = rte_lcore_id();
+	unsigned int lcore = rte_lcore_id(), idle = 0;
 	uint64_t hz = rte_get_timer_hz(), next_expire = 0, last_up = 0;
-	unsigned int idle = 0;
+	uint64_t seen_connections[VSW_MAX_PORTS] = { 0 };
 
 	rte_rcu_qsbr_thread_register(sw->qsbr, lcore);
 	rte_rcu_qsbr_thread_online(sw->qsbr, lcore);
 
 	while (!__atomic_load_n(&sw->stop, __ATOMIC_RELAXED)) {
-		uint64_t up = ports_up(sw), gone = last_up & ~up, pending = up;
-		uint64_t now = rte_get_timer_cycles();
+		uint64_t up = ports_up(sw), now = rte_get_timer_cycles();
+		uint64_t pending;
 		unsigned int moved = 0;
 
-		/* A guest that comes back may not be the same station. */
-		for (; gone; gone &= gone - 1)
-			fdb__forget_port(&sw->fdb, __builtin_ctzll(gone));
-		last_up = up;
+		forget_changed_ports(sw, up, &last_up, seen_connections);
+		for (pending = up; pending; pending &= pending - 1) {
+			struct vsw_port *p =
+				&sw->ports[__builtin_ctzll(pending)];
 
-		for (; pending; pending &= pending - 1)
-			moved += switch_burst(
-				sw, &sw->ports[__builtin_ctzll(pending)], up,
-				now);
-
+			moved += switch_burst(sw, p, up, now);
+		}
 		if (now >= next_expire) {
 			__atomic_store_n(&sw->fdb_entries,
 					 fdb__expire(&sw->fdb, now),

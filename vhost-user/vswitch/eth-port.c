@@ -16,26 +16,32 @@
 #define ETH_RING_SIZE 1024
 
 /* The first ethdev the devargs name; probes it unless the EAL already did. */
-static int find_port(const char *devargs, uint16_t *port)
+static int find_port(const char *name, const char *devargs, uint16_t *port)
 {
 	struct rte_dev_iterator it;
 	uint16_t id;
-	bool probed = false;
 	int err;
 
-	for (;;) {
-		RTE_ETH_FOREACH_MATCHING_DEV(id, devargs, &it) {
-			rte_eth_iterator_cleanup(&it);
-			*port = id;
-			return 0;
-		}
-		if (probed)
-			return -ENODEV;
-		err = rte_dev_probe(devargs);
-		if (err && err != -EEXIST)
-			return err;
-		probed = true;
+	RTE_ETH_FOREACH_MATCHING_DEV(id, devargs, &it)
+	{
+		rte_eth_iterator_cleanup(&it);
+		*port = id;
+		return 0;
 	}
+	err = rte_dev_probe(devargs);
+	if (err && err != -EEXIST) {
+		vsw_err("uplink %s: cannot probe '%s' (%s): a vdev this DPDK has, or a PCI function bound to vfio-pci?",
+			name, devargs, strerror(-err));
+		return err;
+	}
+	RTE_ETH_FOREACH_MATCHING_DEV(id, devargs, &it)
+	{
+		rte_eth_iterator_cleanup(&it);
+		*port = id;
+		return 0;
+	}
+	vsw_err("uplink %s: '%s' is not an ethdev", name, devargs);
+	return -ENODEV;
 }
 
 int eth_port__open(struct vsw_port *p)
@@ -46,12 +52,9 @@ int eth_port__open(struct vsw_port *p)
 	uint16_t nb_rxd = ETH_RING_SIZE, nb_txd = ETH_RING_SIZE;
 	int socket, err;
 
-	err = find_port(s->devargs, &p->eth_port);
-	if (err) {
-		vsw_err("uplink %s: no ethdev for '%s': %s", s->name,
-			s->devargs, strerror(-err));
+	err = find_port(s->name, s->devargs, &p->eth_port);
+	if (err)
 		return err;
-	}
 	err = rte_eth_dev_info_get(p->eth_port, &info);
 	if (err)
 		goto fail;

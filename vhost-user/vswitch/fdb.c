@@ -130,7 +130,8 @@ unsigned int fdb__expire(struct fdb *fdb, uint64_t now)
 	size_t i, n = (size_t)fdb->nr_buckets * FDB_WAYS;
 
 	for (i = 0; i < n; i++) {
-		if (fdb->buckets[i].mac && expired(fdb, &fdb->buckets[i], now)) {
+		if (fdb->buckets[i].mac &&
+		    expired(fdb, &fdb->buckets[i], now)) {
 			fdb->buckets[i].mac = 0;
 			fdb->count--;
 		}

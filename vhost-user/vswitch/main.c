@@ -5,6 +5,7 @@
  * for signals and prints counters; one data lcore moves the packets.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@
 #define MBUFS_BASE 8192
 #define MBUFS_PER_UPLINK 2048
 
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+/* As triovm's: 2 is a command line or environment that cannot work. */
+enum { EXIT_OK = 0, EXIT_BAD_INPUT = 2 };
 
 static double now_s(void)
 {
@@ -41,8 +43,8 @@ static void report(struct vswitch *sw, double started)
 	struct vsw_port_report ports[VSW_MAX_PORTS];
 	struct vsw_report r = {
 		.uptime_s = now_s() - started,
-		.fdb_entries = __atomic_load_n(&sw->fdb_entries,
-					       __ATOMIC_RELAXED),
+		.fdb_entries =
+			__atomic_load_n(&sw->fdb_entries, __ATOMIC_RELAXED),
 		.nr_ports = sw->nr_ports,
 		.ports = ports,
 	};
@@ -119,8 +121,9 @@ static int setup(struct vswitch *sw, const struct vsw_options *o)
 	}
 	lcore = rte_get_next_lcore(sw->data_lcore, 1, 0);
 	if (lcore < RTE_MAX_LCORE)
-		vsw_warn("lcore %u and later are not used: one data lcore switches every port",
-			 lcore);
+		vsw_warn(
+			"lcore %u and later are not used: one data lcore switches every port",
+			lcore);
 
 	err = fdb__init(&sw->fdb, o->fdb_size,
 			(uint64_t)o->fdb_age * rte_get_timer_hz());
@@ -142,9 +145,10 @@ static int setup(struct vswitch *sw, const struct vsw_options *o)
 	mbufs = MBUFS_BASE + nr_uplinks * MBUFS_PER_UPLINK;
 	if (o->mbufs)
 		mbufs = o->mbufs;
-	sw->pool = rte_pktmbuf_pool_create("vswitch_mbufs", mbufs, MBUF_CACHE,
-					   0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					   rte_lcore_to_socket_id(sw->data_lcore));
+	sw->pool =
+		rte_pktmbuf_pool_create("vswitch_mbufs", mbufs, MBUF_CACHE, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE,
+					rte_lcore_to_socket_id(sw->data_lcore));
 	if (!sw->pool) {
 		vsw_err("cannot create a pool of %u mbufs: %s (more memory: -m, or hugepages)",
 			mbufs, rte_strerror(rte_errno));
@@ -187,15 +191,20 @@ static int setup(struct vswitch *sw, const struct vsw_options *o)
 	return 0;
 }
 
+static void stop_data_core(struct vswitch *sw)
+{
+	if (!sw->data_running)
+		return;
+	__atomic_store_n(&sw->stop, true, __ATOMIC_RELAXED);
+	rte_eal_wait_lcore(sw->data_lcore);
+	sw->data_running = false;
+}
+
 static void teardown(struct vswitch *sw)
 {
 	unsigned int i;
 
-	if (sw->data_running) {
-		__atomic_store_n(&sw->stop, true, __ATOMIC_RELAXED);
-		rte_eal_wait_lcore(sw->data_lcore);
-		sw->data_running = false;
-	}
+	stop_data_core(sw);
 	for (i = 0; i < sw->nr_ports; i++) {
 		struct vsw_port *p = &sw->ports[i];
 
@@ -221,8 +230,8 @@ static void usage_hook(const char *prgname)
 
 int main(int argc, char **argv)
 {
-	static struct vswitch sw;
 	struct vsw_options opts;
+	struct vswitch *sw;
 	int eal_argc = 1, app_argc = argc, i, err;
 	char **app_argv = argv;
 	sigset_t sigs;
@@ -240,10 +249,12 @@ int main(int argc, char **argv)
 	/* Check our own arguments before the EAL takes memory and cores. */
 	err = vsw_options__parse(&opts, app_argc, app_argv);
 	if (err)
-		return err > 0 ? EXIT_OK : EXIT_USAGE;
+		return err > 0 ? EXIT_OK : EXIT_BAD_INPUT;
 
-	/* Blocked before the EAL starts its threads, which inherit the mask:
-	 * the main thread alone takes them, with sigtimedwait(). */
+	/*
+	 * Blocked before the EAL starts its threads, which inherit the mask:
+	 * the main thread alone takes them, with sigtimedwait().
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
@@ -254,25 +265,24 @@ int main(int argc, char **argv)
 	if (rte_eal_init(eal_argc, argv) < 0) {
 		vsw_err("cannot initialise the EAL: %s",
 			rte_strerror(rte_errno));
-		return EXIT_USAGE;
+		return EXIT_BAD_INPUT;
 	}
 
 	started = now_s();
-	err = setup(&sw, &opts);
+	sw = calloc(1, sizeof(*sw));
+	err = sw ? setup(sw, &opts) : -ENOMEM;
 	if (!err) {
-		vsw_info("switching %u ports on lcore %u", sw.nr_ports,
-			 sw.data_lcore);
-		run(&sw, &sigs, started);
+		vsw_info("switching %u ports on lcore %u", sw->nr_ports,
+			 sw->data_lcore);
+		run(sw, &sigs, started);
+		stop_data_core(sw);
+		/* The final counters, with the links as they were at the end. */
+		report(sw, started);
 	}
-	if (sw.data_running) {
-		__atomic_store_n(&sw.stop, true, __ATOMIC_RELAXED);
-		rte_eal_wait_lcore(sw.data_lcore);
-		sw.data_running = false;
-	}
-	/* The final counters, with the links as they were at the end. */
-	if (!err)
-		report(&sw, started);
-	teardown(&sw);
+	if (sw)
+		teardown(sw);
+	free(sw);
 	rte_eal_cleanup();
-	return err ? EXIT_RUNTIME : EXIT_OK;
+	/* Setting up is all that can fail: nothing was switched. */
+	return err ? EXIT_BAD_INPUT : EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "log.h"
 #include "options.h"
@@ -47,8 +48,8 @@ void vsw_options__usage(FILE *f)
 	      "that is up but the one they came from. Signals: SIGUSR1 prints the\n"
 	      "counters, SIGINT/SIGTERM stop the switch (exit 0).\n"
 	      "\n"
-	      "exit status: 0 stopped by a signal, 1 failed at run time, 2 bad command\n"
-	      "line (nothing started).\n"
+	      "exit status: 0 stopped by a signal; 2 bad command line or environment\n"
+	      "(EAL options, memory, sockets, devices): nothing was switched.\n"
 	      "\n"
 	      "example:\n"
 	      "  triovm-vswitch -l 0-1 --no-huge -m 512 -- \\\n"
@@ -126,6 +127,12 @@ static int parse_vhost_port(struct vsw_port_spec *p, char *spec,
 		vsw_err("--port vhost-user needs path=SOCKET");
 		return -EINVAL;
 	}
+	if (strlen(p->path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		vsw_err("--port: a socket path has at most %zu bytes: %s",
+			sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
+			p->path);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -160,9 +167,9 @@ static int check_unique(const struct vsw_options *o)
 static bool known(const char *opt)
 {
 	static const char *const names[] = {
-		"--port",     "--uplink",  "--burst",  "--stats-interval",
-		"--stats-file", "--fdb-size", "--fdb-age", "--mbufs",
-		"--idle-sleep",
+		"--port",	    "--uplink",	    "--burst",
+		"--stats-interval", "--stats-file", "--fdb-size",
+		"--fdb-age",	    "--mbufs",	    "--idle-sleep",
 	};
 	size_t i;
 

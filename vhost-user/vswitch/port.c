@@ -11,8 +11,7 @@
 
 void vsw_port__up(struct vsw_port *p)
 {
-	__atomic_store_n(&p->connections, p->connections + 1,
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(&p->connections, p->connections + 1, __ATOMIC_RELAXED);
 	/* Orders vid/eth_port before the data core can see the port up. */
 	__atomic_store_n(&p->up, true, __ATOMIC_RELEASE);
 }

@@ -15,6 +15,10 @@
 #include "options.h"
 #include "stats.h"
 
+/* librte_vhost numbers a queue pair's rings from the guest's side. */
+#define VIRTIO_RXQ 0 /* the guest receives: we enqueue */
+#define VIRTIO_TXQ 1 /* the guest sends: we dequeue */
+
 struct rte_mbuf;
 struct rte_mempool;
 struct rte_rcu_qsbr;

@@ -23,12 +23,15 @@
  */
 static struct vsw_port *by_socket[VSW_MAX_PORTS];
 
-/* Offloads would hand one port's partial checksums and TSO frames to another
+/*
+ * Offloads would hand one port's partial checksums and TSO frames to another
  * (or to an uplink) that may not do them: the guests do their own. A single
- * queue pair is served. */
-#define VSW_DISABLED_FEATURES                                                 \
-	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |   \
-	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) | \
+ * queue pair is served.
+ */
+#define VSW_DISABLED_FEATURES                                                  \
+	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |     \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO4) |                                   \
+	 (1ULL << VIRTIO_NET_F_GUEST_TSO6) |                                   \
 	 (1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) | \
 	 (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
 	 (1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) |   \
@@ -41,9 +44,13 @@ static struct vsw_port *port_of(int vid)
 
 	if (rte_vhost_get_ifname(vid, path, sizeof(path)))
 		return NULL;
-	for (i = 0; i < VSW_MAX_PORTS; i++)
-		if (by_socket[i] && !strcmp(by_socket[i]->spec->path, path))
-			return by_socket[i];
+	for (i = 0; i < VSW_MAX_PORTS; i++) {
+		struct vsw_port *p =
+			__atomic_load_n(&by_socket[i], __ATOMIC_ACQUIRE);
+
+		if (p && !strcmp(p->spec->path, path))
+			return p;
+	}
 	return NULL;
 }
 
@@ -56,6 +63,18 @@ static int new_device(int vid)
 			vid);
 		return -ENODEV;
 	}
+	/* A server socket accepts more than one frontend; a port has one. */
+	if (__atomic_load_n(&p->up, __ATOMIC_ACQUIRE)) {
+		vsw_warn("port %s: refusing a second frontend (device %d)",
+			 p->spec->name, vid);
+		return -EBUSY;
+	}
+	/*
+	 * The data core polls: the frontend need not kick us (an eventfd write
+	 * per burst, or a VM exit for a guest) when it adds buffers.
+	 */
+	rte_vhost_enable_guest_notification(vid, VIRTIO_RXQ, 0);
+	rte_vhost_enable_guest_notification(vid, VIRTIO_TXQ, 0);
 	p->vid = vid;
 	vsw_port__up(p);
 	vsw_info("port %s: up (%s, device %d)", p->spec->name, p->spec->path,
@@ -104,7 +123,7 @@ int vhost_port__register(struct vsw_port *p)
 		return -EINVAL;
 	}
 	p->registered = true;
-	by_socket[p->id] = p;
+	__atomic_store_n(&by_socket[p->id], p, __ATOMIC_RELEASE);
 	if (rte_vhost_driver_disable_features(path, VSW_DISABLED_FEATURES) ||
 	    rte_vhost_driver_callback_register(path, &vsw_vhost_ops)) {
 		vsw_err("port %s: cannot set up vhost-user socket %s",
@@ -163,5 +182,6 @@ void vhost_port__unregister(struct vsw_port *p)
 		vsw_warn("port %s: cannot unregister %s", p->spec->name,
 			 p->spec->path);
 	p->registered = false;
-	by_socket[p->id] = NULL;
+	/* The other ports' callbacks may be looking at the table. */
+	__atomic_store_n(&by_socket[p->id], NULL, __ATOMIC_RELEASE);
 }
