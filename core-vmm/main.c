@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "boot a Linux guest on KVM" },
 	{ "vfio", cmd_vfio, "bind host PCI devices to vfio-pci for passthrough" },
 	{ "sriov", cmd_sriov, "manage SR-IOV physical and virtual functions" },
+	{ "compare", cmd_compare,
+	  "the three I/O modes side by side, on triovm and QEMU" },
 };
 
 static void usage(FILE *f)

@@ -6,5 +6,6 @@
 int cmd_run(int argc, char **argv);
 int cmd_vfio(int argc, char **argv);
 int cmd_sriov(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif
