@@ -70,6 +70,14 @@ static void recall(const char *bdf, char *driver, size_t len)
 	if (fgets(driver, len, f))
 		driver[strcspn(driver, "\n")] = '\0';
 	fclose(f);
+}
+
+/* Only after the unbind worked: a failed one can then be retried. */
+static void forget(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/driver-bind/%s", run_dir(), bdf);
 	unlink(path);
 }
 
@@ -158,6 +166,7 @@ int pci_driver__unbind(const char *sysfs, const struct pci_addr *a)
 			return ret;
 		}
 	}
+	forget(bdf);
 	if (*orig && sysfs_exists(sysfs, "bus/pci/drivers/%s", orig) &&
 	    !sysfs_write(sysfs, bdf, "bus/pci/drivers/%s/bind", orig))
 		return 0;
