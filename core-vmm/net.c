@@ -9,8 +9,11 @@
 #include "triovm/net.h"
 #include "triovm/vm.h"
 
+extern const struct net_model e1000_net_model;
+
 /* One line per model; NULL ends the list. */
 static const struct net_model *const net_models[] = {
+	&e1000_net_model,
 	NULL,
 };
 
