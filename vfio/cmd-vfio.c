@@ -120,8 +120,7 @@ static int do_bind(const struct pci_addr *a)
 static int do_unbind(const struct pci_addr *a)
 {
 	char bdf[PCI_ADDR_STRLEN], cur[NAME_MAX + 1];
-	unsigned int id;
-	int ret, fd;
+	int ret;
 
 	pci_addr__format(a, bdf);
 	ret = pci_driver__current(SYSFS_ROOT, a, cur, sizeof(cur));
@@ -137,14 +136,7 @@ static int do_unbind(const struct pci_addr *a)
 			VFIO_DRIVER, cur[0] ? "bound to " : "no driver", cur);
 		return 0;
 	}
-	/* vfio-pci's remove waits for the group's user: never block on it. */
-	if (!iommu__group_of(SYSFS_ROOT, a, &id)) {
-		fd = vfio_group__open_fd(VFIO_DEV_DIR, id, bdf);
-		if (fd == -EBUSY)
-			return fd;
-		if (fd >= 0)
-			close(fd);
-	}
+	/* pci_driver__unbind refuses while a process holds the group. */
 	ret = pci_driver__unbind(SYSFS_ROOT, a);
 	if (ret)
 		return ret;

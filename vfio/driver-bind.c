@@ -5,6 +5,7 @@
  * the bus is asked to probe it again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,10 @@
 #include <unistd.h>
 
 #include "triovm/driver-bind.h"
+#include "triovm/iommu.h"
 #include "triovm/log.h"
 #include "triovm/sysfs.h"
+#include "triovm/vfio.h"
 
 static const char *run_dir(void)
 {
@@ -135,6 +138,34 @@ undo:
 	return ret;
 }
 
+/*
+ * vfio-pci's remove waits until the group's user lets go, so unbinding a
+ * device a guest holds would hang: refuse instead, naming the holder.
+ */
+static bool group_busy(const char *sysfs, const struct pci_addr *a,
+		       const char *bdf)
+{
+	char path[PATH_MAX];
+	unsigned int id;
+	int fd;
+
+	if (iommu__group_of(sysfs, a, &id))
+		return false;
+	snprintf(path, sizeof(path), "%s/%u", VFIO_DEV_DIR, id);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	if (errno != EBUSY)
+		return false;
+	/* Again through the VFIO code, which says who holds it. */
+	fd = vfio_group__open_fd(VFIO_DEV_DIR, id, bdf);
+	if (fd >= 0)
+		close(fd);
+	return true;
+}
+
 int pci_driver__unbind(const char *sysfs, const struct pci_addr *a)
 {
 	char bdf[PCI_ADDR_STRLEN], cur[NAME_MAX + 1], orig[NAME_MAX + 1];
@@ -148,6 +179,8 @@ int pci_driver__unbind(const char *sysfs, const struct pci_addr *a)
 	}
 	if (ret)
 		return ret;
+	if (iommu_driver__vfio(cur) && group_busy(sysfs, a, bdf))
+		return -EBUSY;
 	recall(bdf, orig, sizeof(orig));
 	/* An empty override ("\n") clears it. */
 	ret = sysfs_write(sysfs, "\n", "bus/pci/devices/%s/driver_override",
