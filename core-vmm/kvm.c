@@ -137,6 +137,54 @@ int kvm__create_vm(struct vm *vm)
 	return 0;
 }
 
+#define KVM_SLOTS_TRACKED (8 * 64)
+
+int kvm__alloc_slot(struct vm *vm)
+{
+	int slot;
+
+	pthread_mutex_lock(&vm->slot_lock);
+	for (slot = 0; slot < KVM_SLOTS_TRACKED; slot++) {
+		if (!(vm->slots_used[slot / 64] & (1ULL << (slot % 64)))) {
+			vm->slots_used[slot / 64] |= 1ULL << (slot % 64);
+			pthread_mutex_unlock(&vm->slot_lock);
+			return slot;
+		}
+	}
+	pthread_mutex_unlock(&vm->slot_lock);
+	return -ENOSPC;
+}
+
+void kvm__free_slot(struct vm *vm, int slot)
+{
+	if (slot < 0 || slot >= KVM_SLOTS_TRACKED)
+		return;
+	pthread_mutex_lock(&vm->slot_lock);
+	vm->slots_used[slot / 64] &= ~(1ULL << (slot % 64));
+	pthread_mutex_unlock(&vm->slot_lock);
+}
+
+int kvm__set_slot(struct vm *vm, int slot, uint64_t gpa, uint64_t size,
+		  void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
+		int err = errno;
+
+		pr_warn("KVM_SET_USER_MEMORY_REGION (slot %d, 0x%llx+0x%llx): %s",
+			slot, (unsigned long long)gpa,
+			(unsigned long long)size, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
 void kvm__close(struct vm *vm)
 {
 	if (vm->vm_fd >= 0)

@@ -20,6 +20,7 @@
 #include "triovm/log.h"
 #include "triovm/net.h"
 #include "triovm/stats.h"
+#include "triovm/vfio-pci.h"
 #include "triovm/vm.h"
 
 const char *vm__stop_reason_name(enum vm_stop_reason reason)
@@ -89,6 +90,7 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	vm->sys_fd = vm->vm_fd = -1;
 	vm->mem.fd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
+	pthread_mutex_init(&vm->slot_lock, NULL);
 	INIT_LIST_HEAD(&vm->dsdt_nodes);
 	INIT_LIST_HEAD(&vm->extra_devices);
 	INIT_LIST_HEAD(&vm->stats_sources);
@@ -104,6 +106,9 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	if (ret)
 		return ret;
 	ret = net__parse_all(&vm->nets, opts);
+	if (ret)
+		return ret;
+	ret = vfio__vm_prepare(vm);
 	if (ret)
 		return ret;
 	ret = kvm__open(vm);
@@ -127,6 +132,8 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	ret = guest_mem__register(&vm->mem, vm->vm_fd);
 	if (ret)
 		return ret;
+	for (int i = 0; i < vm->mem.nr_regions; i++)
+		vm->slots_used[0] |= 1ULL << vm->mem.regions[i].slot;
 	ret = vm__create_vcpus(vm);
 	if (ret)
 		return ret;
@@ -134,6 +141,9 @@ int vm__create(struct vm *vm, const struct vm_options *opts)
 	if (ret)
 		return ret;
 	ret = net__create_all(vm, &vm->nets);
+	if (ret)
+		return ret;
+	ret = vfio__vm_init(vm);
 	if (ret)
 		return ret;
 	ret = acpi__build_tables(vm);
@@ -225,6 +235,7 @@ void vm__destroy(struct vm *vm)
 	boot__release(&vm->boot);
 	net__free_configs(&vm->nets);
 	vm__destroy_extra_devices(vm);
+	vfio__vm_exit(vm);
 	vm_devices__exit(vm);
 	if (vm->vcpus) {
 		for (i = 0; i < vm->nr_vcpus; i++)

@@ -114,15 +114,46 @@ void pci_msi__config_changed(struct pci_msi *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
+static int msi_len(bool is64, bool maskable)
+{
+	return maskable ? (is64 ? 24 : 20) : (is64 ? 14 : 10);
+}
+
+static int msi_init(struct pci_device *d, uint16_t cap, int nr, bool is64,
+		    bool maskable);
+
 int pci_msi__init(struct pci_device *d, int nr, bool is64, bool maskable)
+{
+	uint16_t cap;
+
+	if (nr < 1 || nr > PCI_MSI_MAX_VECTORS || !is_power_of_2(nr))
+		return -EINVAL;
+	cap = pci_config__add_cap(&d->cfg, PCI_CAP_ID_MSI,
+				  msi_len(is64, maskable));
+	if (!cap)
+		return -ENOSPC;
+	return msi_init(d, cap, nr, is64, maskable);
+}
+
+int pci_msi__init_at(struct pci_device *d, uint16_t cap, int nr, bool is64,
+		     bool maskable)
+{
+	if (nr < 1 || nr > PCI_MSI_MAX_VECTORS || !is_power_of_2(nr) ||
+	    cap < PCI_STD_HEADER_SIZEOF ||
+	    cap + msi_len(is64, maskable) > PCI_CFG_SPACE_SIZE)
+		return -EINVAL;
+	pci_config__set8(&d->cfg, cap + PCI_CAP_LIST_ID, PCI_CAP_ID_MSI);
+	return msi_init(d, cap, nr, is64, maskable);
+}
+
+static int msi_init(struct pci_device *d, uint16_t cap, int nr, bool is64,
+		    bool maskable)
 {
 	struct pci_config *cfg = &d->cfg;
 	struct pci_msi *m;
 	uint16_t flags = 0;
-	int len, log2 = 0, i;
+	int log2 = 0, i;
 
-	if (nr < 1 || nr > PCI_MSI_MAX_VECTORS || !is_power_of_2(nr))
-		return -EINVAL;
 	while ((1 << log2) < nr)
 		log2++;
 	m = calloc(1, sizeof(*m));
@@ -141,12 +172,7 @@ int pci_msi__init(struct pci_device *d, int nr, bool is64, bool maskable)
 		m->v[i].masked = false; /* MSI vectors are unmasked at reset */
 	}
 
-	len = maskable ? (is64 ? 24 : 20) : (is64 ? 14 : 10);
-	m->cap = pci_config__add_cap(cfg, PCI_CAP_ID_MSI, len);
-	if (!m->cap) {
-		free(m);
-		return -ENOSPC;
-	}
+	m->cap = cap;
 	flags = log2 << 1;
 	if (is64)
 		flags |= PCI_MSI_FLAGS_64BIT;

@@ -158,8 +158,32 @@ void pci_msix__pba_access(void *opaque, uint64_t addr, uint8_t *data,
 	pthread_mutex_unlock(&m->lock);
 }
 
+static int msix_init(struct pci_device *d, uint16_t cap, int nr, int bar,
+		     uint32_t table_off, uint32_t pba_off);
+
 int pci_msix__init(struct pci_device *d, int nr, int bar, uint32_t table_off,
 		   uint32_t pba_off)
+{
+	uint16_t cap = pci_config__add_cap(&d->cfg, PCI_CAP_ID_MSIX,
+					   PCI_CAP_MSIX_SIZEOF);
+
+	if (!cap)
+		return -ENOSPC;
+	return msix_init(d, cap, nr, bar, table_off, pba_off);
+}
+
+int pci_msix__init_at(struct pci_device *d, uint16_t cap, int nr, int bar,
+		      uint32_t table_off, uint32_t pba_off)
+{
+	if (cap < PCI_STD_HEADER_SIZEOF ||
+	    cap + PCI_CAP_MSIX_SIZEOF > PCI_CFG_SPACE_SIZE)
+		return -EINVAL;
+	pci_config__set8(&d->cfg, cap + PCI_CAP_LIST_ID, PCI_CAP_ID_MSIX);
+	return msix_init(d, cap, nr, bar, table_off, pba_off);
+}
+
+static int msix_init(struct pci_device *d, uint16_t cap, int nr, int bar,
+		     uint32_t table_off, uint32_t pba_off)
 {
 	struct pci_msix *m;
 	uint64_t table_len = (uint64_t)nr * PCI_MSIX_ENTRY_SIZE;
@@ -194,11 +218,7 @@ int pci_msix__init(struct pci_device *d, int nr, int bar, uint32_t table_off,
 		m->table[i * 4 + ENTRY_CTRL] = PCI_MSIX_ENTRY_CTRL_MASKBIT;
 	}
 
-	m->cap = pci_config__add_cap(&d->cfg, PCI_CAP_ID_MSIX, PCI_CAP_MSIX_SIZEOF);
-	if (!m->cap) {
-		ret = -ENOSPC;
-		goto err;
-	}
+	m->cap = cap;
 	pci_config__set16(&d->cfg, m->cap + PCI_MSIX_FLAGS, nr - 1);
 	pci_config__set_wmask(&d->cfg, m->cap + PCI_MSIX_FLAGS,
 			      PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL, 2);

@@ -62,6 +62,12 @@ struct pci_msix {
  */
 int pci_msix__init(struct pci_device *d, int nr, int bar, uint32_t table_off,
 		   uint32_t pba_off);
+/*
+ * The same with the capability at `cap`, for a device that keeps its own
+ * capability layout (VFIO): the caller links it into the list.
+ */
+int pci_msix__init_at(struct pci_device *d, uint16_t cap, int nr, int bar,
+		      uint32_t table_off, uint32_t pba_off);
 void pci_msix__exit(struct pci_device *d);
 
 /* Raise `vector` of an emulated device. */
@@ -100,6 +106,8 @@ struct pci_msi {
 
 /* Add an MSI capability: `nr` vectors (1..32, a power of two). */
 int pci_msi__init(struct pci_device *d, int nr, bool is64, bool maskable);
+int pci_msi__init_at(struct pci_device *d, uint16_t cap, int nr, bool is64,
+		     bool maskable);
 void pci_msi__exit(struct pci_device *d);
 void pci_msi__notify(struct pci_msi *m, int vector);
 int pci_msi__set_irqfd(struct pci_msi *m, int vector, int fd);

@@ -39,7 +39,7 @@ struct pci_msix;
 
 #define PCI_MAX_SLOTS 32
 #define PCI_NUM_BARS 6
-#define PCI_BAR_MAX_REGIONS 4
+#define PCI_BAR_MAX_REGIONS 8
 /* INTx: slot s, pin p (0 = INTA) is wired to GSI 16 + (s + p) % 8. */
 #define PCI_INTX_GSI_BASE 16
 #define PCI_INTX_GSI_COUNT 8

@@ -24,6 +24,7 @@ struct kvm_cpuid2;
 struct acpi_dsdt_node;
 struct pci_bus;
 struct irq_routing;
+struct vfio_vm;
 
 #define VM_MAX_DEVICES 32
 
@@ -45,6 +46,9 @@ struct vm {
 	struct kvm_cpuid2 *supported_cpuid;
 
 	struct guest_mem mem;
+	/* KVM memory slots in use (RAM first, then device memory). */
+	pthread_mutex_t slot_lock;
+	uint64_t slots_used[8];
 	struct boot_files boot; /* until loaded into RAM */
 	struct iobus pio_bus;
 	struct iobus mmio_bus;
@@ -69,6 +73,7 @@ struct vm {
 
 	/* Devices created from the command line (--net, --device). */
 	struct net_configs nets; /* parsed, until created */
+	struct vfio_vm *vfio; /* --device vfio,host=... */
 	struct list_head extra_devices;
 
 	/* Devices with counters for --stats (stats.h). */
