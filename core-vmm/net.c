@@ -10,10 +10,12 @@
 #include "triovm/vm.h"
 
 extern const struct net_model e1000_net_model;
+extern const struct net_model vhost_user_net_model;
 
 /* One line per model; NULL ends the list. */
 static const struct net_model *const net_models[] = {
 	&e1000_net_model,
+	&vhost_user_net_model,
 	NULL,
 };
 
