@@ -15,6 +15,7 @@
 #include "triovm/log.h"
 #include "triovm/sriov.h"
 #include "triovm/sysfs.h"
+#include "triovm/vfio.h"
 
 bool sriov__vf_in_use(const char *sysfs, const struct sriov_vf *vf, char *why,
 		      size_t len)
@@ -34,16 +35,26 @@ static int check_vfs_free(const char *sysfs, const struct sriov_pf *pf,
 	int i;
 
 	for (i = 0; i < pf->nr_vfs; i++) {
+		pci_addr__format(&pf->vfs[i].addr, bdf);
+		/*
+		 * Not even with --force: vfio-pci's remove would wait for the
+		 * guest to let go of the VF, and the write would hang.
+		 */
+		if (iommu_driver__vfio(pf->vfs[i].driver) &&
+		    vfio_group__busy(sysfs, &pf->vfs[i].addr, bdf)) {
+			pr_err("VF %s is in use by a guest; refusing to %s, even with --force (stop the guest first)",
+			       bdf, action);
+			return -EBUSY;
+		}
 		if (!sriov__vf_in_use(sysfs, &pf->vfs[i], why, sizeof(why)))
 			continue;
 		if (force) {
-			pr_warn("VF %s: %s; %s anyway (--force)",
-				pci_addr__format(&pf->vfs[i].addr, bdf), why,
+			pr_warn("VF %s: %s; %s anyway (--force)", bdf, why,
 				action);
 			continue;
 		}
 		pr_err("VF %s is in use: %s; refusing to %s (unbind it with `triovm sriov unbind %s`, or --force)",
-		       pci_addr__format(&pf->vfs[i].addr, bdf), why, action, bdf);
+		       bdf, why, action, bdf);
 		return -EBUSY;
 	}
 	return 0;

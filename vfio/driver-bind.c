@@ -138,34 +138,6 @@ undo:
 	return ret;
 }
 
-/*
- * vfio-pci's remove waits until the group's user lets go, so unbinding a
- * device a guest holds would hang: refuse instead, naming the holder.
- */
-static bool group_busy(const char *sysfs, const struct pci_addr *a,
-		       const char *bdf)
-{
-	char path[PATH_MAX];
-	unsigned int id;
-	int fd;
-
-	if (iommu__group_of(sysfs, a, &id))
-		return false;
-	snprintf(path, sizeof(path), "%s/%u", VFIO_DEV_DIR, id);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	if (errno != EBUSY)
-		return false;
-	/* Again through the VFIO code, which says who holds it. */
-	fd = vfio_group__open_fd(VFIO_DEV_DIR, id, bdf);
-	if (fd >= 0)
-		close(fd);
-	return true;
-}
-
 int pci_driver__unbind(const char *sysfs, const struct pci_addr *a)
 {
 	char bdf[PCI_ADDR_STRLEN], cur[NAME_MAX + 1], orig[NAME_MAX + 1];
@@ -179,7 +151,11 @@ int pci_driver__unbind(const char *sysfs, const struct pci_addr *a)
 	}
 	if (ret)
 		return ret;
-	if (iommu_driver__vfio(cur) && group_busy(sysfs, a, bdf))
+	/*
+	 * vfio-pci's remove waits until the group's user lets go, so unbinding
+	 * a device a guest holds would hang: refuse instead.
+	 */
+	if (iommu_driver__vfio(cur) && vfio_group__busy(sysfs, a, bdf))
 		return -EBUSY;
 	recall(bdf, orig, sizeof(orig));
 	/* An empty override ("\n") clears it. */

@@ -141,3 +141,27 @@ int vfio_group__check_viable(int fd, const char *sysfs, unsigned int id,
 	       why[0] ? why : "a device in it is still bound to a host driver");
 	return -EBUSY;
 }
+
+bool vfio_group__busy(const char *sysfs, const struct pci_addr *a,
+		      const char *bdf)
+{
+	char path[PATH_MAX];
+	unsigned int id;
+	int fd;
+
+	if (iommu__group_of(sysfs, a, &id))
+		return false;
+	snprintf(path, sizeof(path), "%s/%u", VFIO_DEV_DIR, id);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	if (errno != EBUSY)
+		return false;
+	/* Again, for the line that says who holds it. */
+	fd = vfio_group__open_fd(VFIO_DEV_DIR, id, bdf);
+	if (fd >= 0)
+		close(fd);
+	return true;
+}

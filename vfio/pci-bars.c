@@ -3,8 +3,7 @@
  * A passed-through device's BARs. The parts VFIO lets us mmap go into KVM
  * memory slots at the BAR's guest address, so the guest's accesses reach the
  * device with no exit; the MSI-X table and PBA pages stay out (the guest
- * must see triovm's emulation, not the real table, unless the kernel says the
- * table may be mapped); everything else is trapped and forwarded with
+ * must see triovm's emulation, not the real table); everything else is trapped and forwarded with
  * pread/pwrite on the device fd.
  */
 #include <errno.h>
@@ -78,7 +77,7 @@ int vfio_bar__layout(uint64_t size, bool mmappable,
 			}
 		}
 	}
-	if (!ret && msix && msix->present && !msix->mappable) {
+	if (!ret && msix && msix->present) {
 		ret = subtract(&mapped, ALIGN_DOWN(msix->table_off, page),
 			       ALIGN_UP(msix->table_off + msix->table_len, page));
 		if (!ret)
@@ -191,12 +190,12 @@ static void msix_place(struct vfio_pci *vp, int bar, struct vfio_msix_place *p)
 		p->pba_len = ALIGN_UP((uint64_t)(nr + 63) / 64 * 8, 8ULL);
 	}
 	/*
-	 * Even when VFIO lets the table be mapped, the guest must program
-	 * triovm's table, not the one the host kernel set up with remapped
-	 * interrupt handles: a KVM slot cannot overlay a trapped range (QEMU
-	 * overlays the table on the mapping), so the pages stay trapped.
+	 * Even when VFIO says the table may be mapped (MSIX_MAPPABLE), the
+	 * guest must program triovm's table, not the one the host kernel set
+	 * up with remapped interrupt handles, and a KVM slot cannot overlay a
+	 * trapped range (QEMU overlays the table on the mapping): its pages
+	 * stay trapped.
 	 */
-	p->mappable = false;
 }
 
 int vfio_pci__bars_init(struct vfio_pci *vp)

@@ -51,16 +51,29 @@ static void dev_write(struct vfio_pci *vp, uint32_t off, const void *buf,
 				    vp->name, len, off);
 }
 
+/* The first byte after the capability at offs[i]: the next one by address. */
+static uint32_t ext_cap_end(const uint16_t *offs, int n, int i, uint32_t size)
+{
+	uint32_t end = size;
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (offs[k] > offs[i] && offs[k] < end)
+			end = offs[k];
+	return end;
+}
+
 /*
  * Rewrite the extended capability chain's headers so hidden capabilities
  * are skipped; one at 0x100 cannot move, so it becomes a null capability
- * pointing at the next visible one.
+ * pointing at the next visible one. A chain that loops or leaves the space
+ * ends where it goes wrong: the device's numbers are not trusted either.
  */
-static void ext_caps_init(struct vfio_pci *vp, const uint8_t *phys)
+void vfio_pci__ext_caps_init(struct vfio_pci *vp, const uint8_t *phys)
 {
 	struct pci_config *c = &vp->pci.cfg;
 	uint16_t offs[64], ids[64];
-	uint32_t off = PCI_CFG_SPACE_SIZE, hdr;
+	uint32_t off = PCI_CFG_SPACE_SIZE, hdr, end;
 	int n = 0, i, j;
 
 	if (vp->cfg_size < PCI_CFG_SPACE_EXP_SIZE)
@@ -68,6 +81,10 @@ static void ext_caps_init(struct vfio_pci *vp, const uint8_t *phys)
 	while (off && n < 64) {
 		if (off < PCI_CFG_SPACE_SIZE || off + 4 > vp->cfg_size || off % 4)
 			break;
+		for (i = 0; i < n && offs[i] != off; i++)
+			;
+		if (i < n)
+			break; /* a loop */
 		memcpy(&hdr, phys + off, 4);
 		if (!hdr || hdr == 0xffffffff)
 			break;
@@ -90,17 +107,15 @@ static void ext_caps_init(struct vfio_pci *vp, const uint8_t *phys)
 			if (offs[i] != PCI_CFG_SPACE_SIZE)
 				continue; /* unlinked: nothing points at it */
 			hdr = 0; /* a null capability keeps the chain at 0x100 */
+			/* Its body reads as zeros: the host's, not the guest's. */
+			end = ext_cap_end(offs, n, i, vp->cfg_size);
+			memset(c->data + offs[i] + 4, 0, end - offs[i] - 4);
+			vfio_pci__set_emulated(vp, offs[i] + 4,
+					       end - offs[i] - 4);
 		}
 		hdr = (hdr & 0x000fffff) | next << 20;
 		pci_config__set32(c, offs[i], hdr);
 		vfio_pci__set_emulated(vp, offs[i], 4);
-		if (ext_cap_hidden(ids[i])) {
-			/* Its body reads as zeros too. */
-			uint32_t end = j < n ? offs[j] : vp->cfg_size;
-
-			vfio_pci__set_emulated(vp, offs[i] + 4,
-					       end - offs[i] - 4);
-		}
 	}
 }
 
@@ -140,7 +155,7 @@ int vfio_pci__config_init(struct vfio_pci *vp)
 	/* Capabilities: the device's bytes, passed through unless emulated. */
 	memcpy(c->data + PCI_STD_HEADER_SIZEOF, phys + PCI_STD_HEADER_SIZEOF,
 	       vp->cfg_size - PCI_STD_HEADER_SIZEOF);
-	ext_caps_init(vp, phys);
+	vfio_pci__ext_caps_init(vp, phys);
 	if (phys[PCI_INTERRUPT_PIN] >= 1 && phys[PCI_INTERRUPT_PIN] <= 4) {
 		const struct vfio_irq *irq = vfio_device__irq(vp->dev,
 							      VFIO_PCI_INTX_IRQ_INDEX);

@@ -44,14 +44,13 @@ struct vfio_bar_layout {
 /* The MSI-X table or PBA inside a BAR, for the layout. */
 struct vfio_msix_place {
 	bool present;
-	bool mappable; /* VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
 	uint64_t table_off, table_len, pba_off, pba_len;
 };
 
 /*
  * Split a BAR of `size` bytes: the mmappable areas (the whole BAR when
  * `areas` is NULL and the region can be mmapped; nothing when it cannot),
- * less the pages holding the MSI-X table and PBA unless mappable, go to KVM;
+ * less the pages holding the MSI-X table and PBA, go to KVM;
  * everything else that is not the table or PBA (which the MSI-X emulation
  * owns) is trapped. Ranges are page-aligned where mapped. -E2BIG if the
  * result has too many pieces.
@@ -119,6 +118,11 @@ void vfio__vm_exit(struct vm *vm);
 
 /* Internals of vfio/pci-*.c. */
 int vfio_pci__config_init(struct vfio_pci *vp);
+/*
+ * The guest's extended capability chain from the device's config space
+ * `phys` (cfg_size bytes): SR-IOV, ARI and Resizable BARs unlinked.
+ */
+void vfio_pci__ext_caps_init(struct vfio_pci *vp, const uint8_t *phys);
 uint32_t vfio_pci__config_read(struct pci_device *d, uint32_t off, int len,
 			       uint32_t val);
 void vfio_pci__config_write(struct pci_device *d, uint32_t off, uint32_t val,

@@ -135,6 +135,12 @@ void vfio_container__close(struct vfio_container *c);
  * it where it can), missing, permission.
  */
 int vfio_group__open_fd(const char *dev_dir, unsigned int id, const char *bdf);
+/*
+ * Does a process (a guest) hold the IOMMU group of the device at `a`? If so,
+ * one line says who, and true.
+ */
+bool vfio_group__busy(const char *sysfs, const struct pci_addr *a,
+		      const char *bdf);
 /* VFIO_GROUP_GET_STATUS: 0 if viable, -EBUSY (message naming why) if not. */
 int vfio_group__check_viable(int fd, const char *sysfs, unsigned int id,
 			     const char *bdf);

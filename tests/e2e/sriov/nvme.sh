@@ -1,9 +1,23 @@
 #!/bin/bash
 # SR-IOV lifecycle on the test host's NVMe controller (QEMU's nvme with
 # sriov_max_vfs=2): list, enable, bring the secondary controllers online with
-# `nvme virt-mgmt`, bind a VF to vfio-pci, refuse to disable while it is in
-# use, unbind, disable; and the bad-input cases (status 2, one line).
+# `nvme virt-mgmt`, bind a VF to vfio-pci, give it to a guest whose nvme
+# driver probes the VF's controller, refuse to disable while the guest runs
+# (even with --force) or while the VF is bound, unbind, disable; and the
+# bad-input cases (status 2, one line).
 . "$(dirname "$0")/../lib.sh"
+
+cat >"$WORK/guest-init" <<'GUEST'
+#!/bin/sh
+c=/sys/class/nvme/nvme0
+i=0
+while [ "$(cat $c/state 2>/dev/null)" != live ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+echo "E2E-GUEST-NVME: $(cat $c/state) driver $(basename "$(readlink $c/device/driver)") pci $(cat $c/device/vendor):$(cat $c/device/device) model $(cat $c/model)"
+echo "E2E-GUEST-WAITING"
+# Running until the test host has tried to pull the VF away.
+read go </dev/console
+GUEST
+guest_initrd "$WORK/initrd" "$WORK/guest-init" "nvme pvpanic_mmio"
 
 cat >"$WORK/inner.sh" <<INNER
 #!/bin/sh
@@ -32,6 +46,21 @@ echo "E2E-VF: \$VF"
 st \$T sriov bind \$VF
 echo "E2E-VF-DRIVER: \$(basename \$(readlink /sys/bus/pci/devices/\$VF/driver))"
 st \$T sriov disable \$PF
+# The VF in a guest.
+mkfifo /tmp/guest-in
+\$T run --kernel "$VMLINUZ" --initrd "$WORK/initrd" --memory 192M \
+	--cmdline "console=ttyS0 quiet panic=-1" --device vfio,host=\$VF \
+	</tmp/guest-in >"$WORK/guest.out" 2>&1 &
+gpid=\$!
+exec 4>/tmp/guest-in
+i=0
+while ! grep -q E2E-GUEST-WAITING "$WORK/guest.out" && [ \$i -lt 300 ]; do sleep 1; i=\$((i + 1)); done
+st \$T sriov disable \$PF --force
+echo go >&4
+exec 4>&-
+wait \$gpid
+echo "E2E-GUEST-STATUS: \$?"
+sed 's/^/[guest] /' "$WORK/guest.out"
 # A process holding the VF's group open counts as a guest using it.
 G=\$(basename \$(readlink /sys/bus/pci/devices/\$VF/iommu_group))
 sleep 30 3<>/dev/vfio/\$G &
@@ -63,7 +92,7 @@ in_kvm_host --devices nvme --timeout 900 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&
 check() {
 	expect_line "$WORK/out" "^E2E-STATUS .*$1 => $2\$" "'$1' to exit $2"
 	if [ -n "${3:-}" ]; then
-		grep -A1 "^E2E-STATUS .*$1 => $2\$" "$WORK/out" | grep -Eq "E2E-ERR: .*$3" ||
+		grep -A3 "^E2E-STATUS .*$1 => $2\$" "$WORK/out" | grep -Eq "E2E-ERR: .*$3" ||
 			fail "'$1': expected the message /$3/"
 	fi
 }
@@ -89,6 +118,13 @@ expect_line "$WORK/out" '^E2E-ONLINE: 2$' "both secondary controllers online"
 check "bind 0000:[0-9a-f:.]*" 0
 expect_line "$WORK/out" '^E2E-VF-DRIVER: vfio-pci$' "the VF on vfio-pci"
 check "disable 0000:[0-9a-f:.]*" 2 "is in use: it is bound to vfio-pci"
+expect_line "$WORK/out" '^\[guest\] E2E-GUEST-NVME: live driver nvme pci 0x1b36:0x0010' \
+	"the guest's nvme driver to bring the VF's controller live"
+check "disable 0000:[0-9a-f:.]* --force" 2 "in use by a guest; refusing to disable SR-IOV, even with --force"
+grep -A3 "^E2E-STATUS .*disable 0000:[0-9a-f:.]* --force => 2" "$WORK/out" |
+	grep -Eq "held by pid [0-9]+, triovm" || fail "expected the refusal to name triovm as the VF's holder"
+expect_line "$WORK/out" '^E2E-GUEST-STATUS: 0$' "the guest to run on and power off (triovm exit 0)"
+note "VF in the guest: $(sed -n 's/^\[guest\] E2E-GUEST-NVME: //p' "$WORK/out")"
 check "unbind 0000:[0-9a-f:.]*" 2 "in use by another process .*held by pid [0-9]+, sleep"
 check "unbind 0000:[0-9a-f:.]*" 0
 check "disable 0000:[0-9a-f:.]* --force" 0
