@@ -151,19 +151,14 @@ void event_loop__del(struct event_loop *loop, int fd)
 	pthread_mutex_unlock(&loop->lock);
 }
 
-int event_loop__add_timer(struct event_loop *loop, unsigned int delay_ms,
-			  unsigned int interval_ms, timer_fn fn, void *opaque)
+static int add_timer(struct event_loop *loop, struct itimerspec its,
+		     timer_fn fn, void *opaque)
 {
-	struct itimerspec its = {
-		.it_value = { delay_ms / 1000, (delay_ms % 1000) * 1000000L },
-		.it_interval = { interval_ms / 1000,
-				 (interval_ms % 1000) * 1000000L },
-	};
 	struct event_handler *h;
 	struct epoll_event ev = { .events = EPOLLIN };
 	int fd, id;
 
-	if (!delay_ms)
+	if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
 		its.it_value.tv_nsec = 1; /* zero would disarm it */
 	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (fd < 0)
@@ -175,7 +170,7 @@ int event_loop__add_timer(struct event_loop *loop, unsigned int delay_ms,
 	}
 	h->fd = fd;
 	h->is_timer = true;
-	h->oneshot = !interval_ms;
+	h->oneshot = !its.it_interval.tv_sec && !its.it_interval.tv_nsec;
 	h->tfn = fn;
 	h->opaque = opaque;
 	ev.data.ptr = h;
@@ -192,6 +187,29 @@ int event_loop__add_timer(struct event_loop *loop, unsigned int delay_ms,
 	list_add_tail(&h->list, &loop->timers);
 	pthread_mutex_unlock(&loop->lock);
 	return id;
+}
+
+int event_loop__add_timer(struct event_loop *loop, unsigned int delay_ms,
+			  unsigned int interval_ms, timer_fn fn, void *opaque)
+{
+	struct itimerspec its = {
+		.it_value = { delay_ms / 1000, (delay_ms % 1000) * 1000000L },
+		.it_interval = { interval_ms / 1000,
+				 (interval_ms % 1000) * 1000000L },
+	};
+
+	return add_timer(loop, its, fn, opaque);
+}
+
+int event_loop__add_timer_ns(struct event_loop *loop, uint64_t delay_ns,
+			     timer_fn fn, void *opaque)
+{
+	struct itimerspec its = {
+		.it_value = { delay_ns / 1000000000ULL,
+			      delay_ns % 1000000000ULL },
+	};
+
+	return add_timer(loop, its, fn, opaque);
 }
 
 void event_loop__cancel_timer(struct event_loop *loop, int id)

@@ -43,8 +43,8 @@ static int iobus__search(const struct iobus *bus, uint64_t addr)
 	return lo;
 }
 
-int iobus__register(struct iobus *bus, uint64_t base, uint64_t len,
-		    iobus_fn fn, void *opaque, const char *name)
+int iobus__register(struct iobus *bus, uint64_t base, uint64_t len, iobus_fn fn,
+		    void *opaque, const char *name)
 {
 	struct iobus_range *r;
 	int i, ret = 0;
@@ -116,8 +116,8 @@ bool iobus__access(struct iobus *bus, uint64_t addr, uint8_t *data,
 
 	pthread_rwlock_rdlock(&bus->lock);
 	i = iobus__search(bus, addr);
-	if (i >= bus->nr || !range_within(addr, len, bus->ranges[i].base,
-					  bus->ranges[i].len)) {
+	if (i >= bus->nr ||
+	    !range_within(addr, len, bus->ranges[i].base, bus->ranges[i].len)) {
 		pthread_rwlock_unlock(&bus->lock);
 		__atomic_fetch_add(&bus->unhandled, 1, __ATOMIC_RELAXED);
 		if (log_get_level() >= LOG_DEBUG)

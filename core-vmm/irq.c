@@ -24,8 +24,8 @@ struct irq_routing {
 	uint64_t injected;
 };
 
-static void add_irqchip(struct kvm_irq_routing *t, uint32_t gsi,
-			uint32_t chip, uint32_t pin)
+static void add_irqchip(struct kvm_irq_routing *t, uint32_t gsi, uint32_t chip,
+			uint32_t pin)
 {
 	struct kvm_irq_routing_entry *e = &t->entries[t->nr++];
 
@@ -56,7 +56,8 @@ int irq__init(struct vm *vm)
 	if (!r)
 		return -ENOMEM;
 	r->table = calloc(1, sizeof(*r->table) +
-				     IRQ_MAX_ROUTES * sizeof(r->table->entries[0]));
+				     IRQ_MAX_ROUTES *
+					     sizeof(r->table->entries[0]));
 	if (!r->table) {
 		free(r);
 		return -ENOMEM;
@@ -64,7 +65,8 @@ int irq__init(struct vm *vm)
 	pthread_mutex_init(&r->lock, NULL);
 	for (i = 0; i < 16; i++)
 		add_irqchip(r->table, i,
-			    i < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
+			    i < 8 ? KVM_IRQCHIP_PIC_MASTER :
+				    KVM_IRQCHIP_PIC_SLAVE,
 			    i % 8);
 	for (i = 0; i < IRQ_IOAPIC_PINS; i++) {
 		add_irqchip(r->table, i, KVM_IRQCHIP_IOAPIC, i);
@@ -130,8 +132,7 @@ int irq__add_msi_route(struct vm *vm, uint64_t addr, uint32_t data)
 	return gsi;
 }
 
-int irq__update_msi_route(struct vm *vm, int gsi, uint64_t addr,
-			  uint32_t data)
+int irq__update_msi_route(struct vm *vm, int gsi, uint64_t addr, uint32_t data)
 {
 	struct irq_routing *r = vm->irq;
 	struct kvm_irq_routing_entry *e;

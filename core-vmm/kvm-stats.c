@@ -62,9 +62,9 @@ static bool read_scalar(struct kvm_stats *s, struct kvm_stats_desc *d,
 {
 	uint32_t type = d->flags & KVM_STATS_TYPE_MASK;
 
-	if (d->size != 1 || (type != KVM_STATS_TYPE_CUMULATIVE &&
-			     type != KVM_STATS_TYPE_INSTANT &&
-			     type != KVM_STATS_TYPE_PEAK))
+	if (d->size != 1 ||
+	    (type != KVM_STATS_TYPE_CUMULATIVE &&
+	     type != KVM_STATS_TYPE_INSTANT && type != KVM_STATS_TYPE_PEAK))
 		return false;
 	return pread(s->fd, v, sizeof(*v), s->data_offset + d->offset) ==
 	       sizeof(*v);

@@ -71,15 +71,16 @@ int kvm__open(struct vm *vm)
 			return -EOPNOTSUPP;
 		}
 	}
-	vm->max_vcpus = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	vm->max_vcpus =
+		ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (vm->max_vcpus <= 0)
 		vm->max_vcpus = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION,
 				      KVM_CAP_NR_VCPUS);
 	if (vm->max_vcpus <= 0)
 		vm->max_vcpus = 4;
 
-	cpuid = calloc(1, sizeof(*cpuid) +
-				  CPUID_MAX_ENTRIES * sizeof(cpuid->entries[0]));
+	cpuid = calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES *
+						   sizeof(cpuid->entries[0]));
 	if (!cpuid)
 		return -ENOMEM;
 	cpuid->nent = CPUID_MAX_ENTRIES;
@@ -178,8 +179,8 @@ int kvm__set_slot(struct vm *vm, int slot, uint64_t gpa, uint64_t size,
 		int err = errno;
 
 		pr_warn("KVM_SET_USER_MEMORY_REGION (slot %d, 0x%llx+0x%llx): %s",
-			slot, (unsigned long long)gpa,
-			(unsigned long long)size, strerror(err));
+			slot, (unsigned long long)gpa, (unsigned long long)size,
+			strerror(err));
 		return -err;
 	}
 	return 0;

@@ -17,7 +17,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "boot a Linux guest on KVM" },
-	{ "vfio", cmd_vfio, "bind host PCI devices to vfio-pci for passthrough" },
+	{ "vfio", cmd_vfio,
+	  "bind host PCI devices to vfio-pci for passthrough" },
 	{ "sriov", cmd_sriov, "manage SR-IOV physical and virtual functions" },
 	{ "compare", cmd_compare,
 	  "the three I/O modes side by side, on triovm and QEMU" },
@@ -27,12 +28,13 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: triovm [-v|-q] COMMAND [ARGS...]\n"
-		   "\n"
-		   "A virtual machine monitor on KVM with three I/O paths: emulated devices,\n"
-		   "vhost-user paravirtual devices and VFIO passthrough.\n"
-		   "\n"
-		   "Commands:\n");
+	fprintf(f,
+		"usage: triovm [-v|-q] COMMAND [ARGS...]\n"
+		"\n"
+		"A virtual machine monitor on KVM with three I/O paths: emulated devices,\n"
+		"vhost-user paravirtual devices and VFIO passthrough.\n"
+		"\n"
+		"Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n"

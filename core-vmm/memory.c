@@ -45,13 +45,14 @@ int guest_mem__init(struct guest_mem *mem, uint64_t ram_size, bool hugepages)
 	mem->hugepages = hugepages;
 	mem->page_size = hugepages ? SZ_2M : (uint64_t)sysconf(_SC_PAGESIZE);
 
-	fd = memfd_create("triovm-ram", MFD_CLOEXEC |
-						 (hugepages ? MFD_HUGETLB : 0));
+	fd = memfd_create("triovm-ram",
+			  MFD_CLOEXEC | (hugepages ? MFD_HUGETLB : 0));
 	if (fd < 0) {
 		int err = errno;
 
 		pr_err("cannot create guest RAM%s: %s",
-		       hugepages ? " on huge pages (memfd_create MFD_HUGETLB)" : "",
+		       hugepages ? " on huge pages (memfd_create MFD_HUGETLB)" :
+				   "",
 		       strerror(err));
 		return -err;
 	}
@@ -63,8 +64,8 @@ int guest_mem__init(struct guest_mem *mem, uint64_t ram_size, bool hugepages)
 		close(fd);
 		return -err;
 	}
-	mem->base = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 fd, 0);
+	mem->base =
+		mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (mem->base == MAP_FAILED) {
 		int err = errno;
 
@@ -151,8 +152,8 @@ int guest_mem__read(const struct guest_mem *mem, uint64_t gpa, void *buf,
 	return 0;
 }
 
-int guest_mem__write(const struct guest_mem *mem, uint64_t gpa,
-		     const void *buf, size_t len)
+int guest_mem__write(const struct guest_mem *mem, uint64_t gpa, const void *buf,
+		     size_t len)
 {
 	void *p = guest_mem__ptr(mem, gpa, len);
 
@@ -164,8 +165,7 @@ int guest_mem__write(const struct guest_mem *mem, uint64_t gpa,
 
 uint64_t guest_mem__low_end(const struct guest_mem *mem)
 {
-	return mem->nr_regions ? mem->regions[0].gpa + mem->regions[0].size :
-				 0;
+	return mem->nr_regions ? mem->regions[0].gpa + mem->regions[0].size : 0;
 }
 
 uint64_t guest_mem__end(const struct guest_mem *mem)

@@ -26,7 +26,8 @@ int net__parse_mac(const char *s, uint8_t mac[ETH_ALEN])
 	int i;
 
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != ETH_ALEN || strlen(s) != 17)
+		   &b[4], &b[5], &tail) != ETH_ALEN ||
+	    strlen(s) != 17)
 		return -EINVAL;
 	for (i = 0; i < ETH_ALEN; i++)
 		mac[i] = b[i];
@@ -36,8 +37,8 @@ int net__parse_mac(const char *s, uint8_t mac[ETH_ALEN])
 
 void net__default_mac(int index, uint8_t mac[ETH_ALEN])
 {
-	static const uint8_t base[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34,
-						0x56 };
+	static const uint8_t base[ETH_ALEN] = { 0x52, 0x54, 0x00,
+						0x12, 0x34, 0x56 };
 
 	memcpy(mac, base, ETH_ALEN);
 	mac[5] = base[5] + index;

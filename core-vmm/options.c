@@ -30,7 +30,8 @@ void vm_options__usage(FILE *f)
 	      "\n"
 	      "  -k, --kernel BZIMAGE     the kernel (Linux x86 boot protocol 2.12 or later)\n"
 	      "  -i, --initrd FILE        an initial ramdisk\n"
-	      "  -c, --cmdline STR        the kernel command line (default: \"" DEFAULT_CMDLINE "\")\n"
+	      "  -c, --cmdline STR        the kernel command line (default: \"" DEFAULT_CMDLINE
+	      "\")\n"
 	      "  -m, --memory SIZE[,hugepages=on]\n"
 	      "                           guest RAM, e.g. 512M or 2G (default 512M); with\n"
 	      "                           hugepages=on it is backed by 2 MiB huge pages\n"
@@ -160,7 +161,8 @@ static int parse_memory(struct vm_options *o, const char *arg)
 			continue;
 		}
 		if (!strcmp(key, "hugepages")) {
-			if (!value || (strcmp(value, "on") && strcmp(value, "off"))) {
+			if (!value ||
+			    (strcmp(value, "on") && strcmp(value, "off"))) {
 				pr_err("--memory: hugepages must be on or off");
 				ret = -EINVAL;
 				break;

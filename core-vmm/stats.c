@@ -117,7 +117,8 @@ int stats__write_json(struct vm *vm, const char *path)
 		json_u64(&j, "io", v->exits.io);
 		json_u64(&j, "mmio", v->exits.mmio);
 		json_u64(&j, "other", v->exits.other);
-		json_u64(&j, "all", v->exits.io + v->exits.mmio + v->exits.other);
+		json_u64(&j, "all",
+			 v->exits.io + v->exits.mmio + v->exits.other);
 		json_object_end(&j);
 		total.io += v->exits.io;
 		total.mmio += v->exits.mmio;

@@ -26,12 +26,9 @@
 const char *vm__stop_reason_name(enum vm_stop_reason reason)
 {
 	static const char *const names[] = {
-		[VM_STOP_NONE] = "running",
-		[VM_STOP_POWEROFF] = "poweroff",
-		[VM_STOP_REBOOT] = "reboot",
-		[VM_STOP_PANIC] = "panic",
-		[VM_STOP_SIGNAL] = "signal",
-		[VM_STOP_ERROR] = "error",
+		[VM_STOP_NONE] = "running",  [VM_STOP_POWEROFF] = "poweroff",
+		[VM_STOP_REBOOT] = "reboot", [VM_STOP_PANIC] = "panic",
+		[VM_STOP_SIGNAL] = "signal", [VM_STOP_ERROR] = "error",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
@@ -54,7 +51,8 @@ int vm__irq_line(struct vm *vm, uint32_t gsi, int level)
 	struct kvm_irq_level irq = { .irq = gsi, .level = level };
 
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq) < 0) {
-		pr_warn_ratelimited("KVM_IRQ_LINE %u: %s", gsi, strerror(errno));
+		pr_warn_ratelimited("KVM_IRQ_LINE %u: %s", gsi,
+				    strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -192,8 +190,8 @@ int vm__run(struct vm *vm)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0 || event_loop__add(&vm->loop, sfd, EPOLLIN, vm__on_signal,
-				       vm) < 0) {
+	if (sfd < 0 ||
+	    event_loop__add(&vm->loop, sfd, EPOLLIN, vm__on_signal, vm) < 0) {
 		pr_err("cannot watch for signals: %s", strerror(errno));
 		ret = -errno;
 		goto out;

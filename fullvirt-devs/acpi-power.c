@@ -40,8 +40,9 @@ static void acpi_power_io(void *opaque, uint64_t addr, uint8_t *data,
 			vm__request_stop(p->vm, VM_STOP_POWEROFF,
 					 EXIT_GUEST_OFF);
 		} else {
-			pr_warn_ratelimited("the guest asked for sleep state %u, which triovm does not offer",
-					    (v & SLP_TYP_MASK) >> SLP_TYP_SHIFT);
+			pr_warn_ratelimited(
+				"the guest asked for sleep state %u, which triovm does not offer",
+				(v & SLP_TYP_MASK) >> SLP_TYP_SHIFT);
 		}
 	} else if (port == ACPI_RESET_PORT && v == ACPI_RESET_VALUE) {
 		pr_info("the guest rebooted");

@@ -58,10 +58,8 @@ static void e1000_timer(void *opaque)
 static void e1000_arm_timer(void *opaque, uint64_t delay_ns)
 {
 	struct e1000_dev *d = opaque;
-	unsigned int ms = (delay_ns + 999999) / 1000000;
 
-	/* Millisecond timers: pacing errs on the side of fewer interrupts. */
-	event_loop__add_timer(&d->vm->loop, ms, 0, e1000_timer, d);
+	event_loop__add_timer_ns(&d->vm->loop, delay_ns, e1000_timer, d);
 }
 
 static void e1000_rx_space(void *opaque)
@@ -96,8 +94,8 @@ static int e1000_tap_rx(void *opaque, const uint8_t *frame, size_t len)
 }
 
 /* Registers are 32-bit; narrower accesses read or merge into a dword. */
-static void e1000_mmio(void *opaque, uint64_t addr, uint8_t *data,
-		       uint32_t len, bool is_write)
+static void e1000_mmio(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
+		       bool is_write)
 {
 	struct e1000_dev *d = opaque;
 	uint32_t off = addr & ~3ULL, shift = (addr & 3) * 8, v;

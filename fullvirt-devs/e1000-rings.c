@@ -39,18 +39,20 @@ static void ring_error(struct e1000 *e, const char *what)
 {
 	e->broken = true;
 	e->stats.ring_errors++;
-	pr_warn_ratelimited("e1000: %s; the NIC stops until the driver resets it",
-			    what);
+	pr_warn_ratelimited(
+		"e1000: %s; the NIC stops until the driver resets it", what);
 }
 
 uint64_t e1000__rx_ring_base(const struct e1000 *e)
 {
-	return (uint64_t)e->regs[E1000_RDBAH / 4] << 32 | e->regs[E1000_RDBAL / 4];
+	return (uint64_t)e->regs[E1000_RDBAH / 4] << 32 |
+	       e->regs[E1000_RDBAL / 4];
 }
 
 uint64_t e1000__tx_ring_base(const struct e1000 *e)
 {
-	return (uint64_t)e->regs[E1000_TDBAH / 4] << 32 | e->regs[E1000_TDBAL / 4];
+	return (uint64_t)e->regs[E1000_TDBAH / 4] << 32 |
+	       e->regs[E1000_TDBAL / 4];
 }
 
 /*
@@ -179,7 +181,8 @@ static void send_tso(struct e1000 *e)
 	    (c->tcp && !in_frame(c->tucss, 20, hdr)) ||
 	    !in_frame(c->tucso, 2, hdr) || !in_frame(c->ipcso, 2, hdr)) {
 		e->stats.tx_dropped++;
-		pr_warn_ratelimited("e1000: TSO context does not fit the packet; dropped");
+		pr_warn_ratelimited(
+			"e1000: TSO context does not fit the packet; dropped");
 		return;
 	}
 	if (c->tcp)
@@ -240,16 +243,18 @@ static void gather(struct e1000 *e, uint64_t addr, size_t len)
 		return;
 	if (len > E1000_MAX_TX_PACKET - e->tx_len) {
 		e->tx_bad = true;
-		pr_warn_ratelimited("e1000: transmit packet over %d bytes; dropped",
-				    E1000_MAX_TX_PACKET);
+		pr_warn_ratelimited(
+			"e1000: transmit packet over %d bytes; dropped",
+			E1000_MAX_TX_PACKET);
 		return;
 	}
 	p = guest_mem__ptr(e->mem, addr, len);
 	if (!p) {
 		e->tx_bad = true;
 		e->stats.ring_errors++;
-		pr_warn_ratelimited("e1000: transmit buffer 0x%llx+%zu outside guest RAM; packet dropped",
-				    (unsigned long long)addr, len);
+		pr_warn_ratelimited(
+			"e1000: transmit buffer 0x%llx+%zu outside guest RAM; packet dropped",
+			(unsigned long long)addr, len);
 		return;
 	}
 	memcpy(e->tx_buf + e->tx_len, p, len);
@@ -308,6 +313,8 @@ static void process_desc(struct e1000 *e, struct tx_desc *d)
 			end_of_packet(e);
 		}
 	}
+	if (cmd & E1000_TXD_CMD_IDE)
+		e->tx_ide = true;
 	/* Report Status: the driver reclaims descriptors marked done. */
 	if (cmd & (E1000_TXD_CMD_RS | E1000_TXD_CMD_RPS)) {
 		__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -368,8 +375,10 @@ static bool rx_accept(struct e1000 *e, const uint8_t *f)
 		if (rctl & E1000_RCTL_MPE)
 			return true;
 		/* MTA: 12 bits of the address picked by RCTL.MO. */
-		shift = (uint32_t[]){ 4, 3, 2, 0 }[(rctl >> E1000_RCTL_MO_SHIFT) & 3];
-		hash = ((f[4] >> shift) | (uint32_t)f[5] << (8 - shift)) & 0xfff;
+		shift = (uint32_t[]){ 4, 3, 2,
+				      0 }[(rctl >> E1000_RCTL_MO_SHIFT) & 3];
+		hash = ((f[4] >> shift) | (uint32_t)f[5] << (8 - shift)) &
+		       0xfff;
 		return R(E1000_MTA + (hash >> 5) * 4) & (1U << (hash & 31));
 	}
 	if (rctl & E1000_RCTL_UPE)
@@ -478,7 +487,8 @@ static int receive_locked(struct e1000 *e, const uint8_t *in, size_t len)
 		if (addr) {
 			buf = guest_mem__ptr(e->mem, addr, n);
 			if (!buf) {
-				ring_error(e, "receive buffer outside guest RAM");
+				ring_error(e,
+					   "receive buffer outside guest RAM");
 				e->stats.rx_dropped++;
 				R(E1000_RDH) = head;
 				return 0;

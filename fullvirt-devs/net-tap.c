@@ -66,8 +66,8 @@ static void tap_wake(int fd, uint32_t events, void *opaque)
 	tap_drain(t);
 }
 
-int net_tap__open(struct net_tap *t, const char *ifname, struct event_loop *loop,
-		  net_tap_rx_fn rx, void *opaque)
+int net_tap__open(struct net_tap *t, const char *ifname,
+		  struct event_loop *loop, net_tap_rx_fn rx, void *opaque)
 {
 	struct ifreq ifr;
 	int err;
@@ -94,9 +94,11 @@ int net_tap__open(struct net_tap *t, const char *ifname, struct event_loop *loop
 	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
 		err = errno;
 		pr_err("tap=%s: TUNSETIFF: %s%s", ifname, strerror(err),
-		       err == EBUSY ? " (another process has it open)" :
-		       err == EPERM ? " (needs CAP_NET_ADMIN, or a TAP owned by this user)" :
-				      "");
+		       err == EBUSY ?
+			       " (another process has it open)" :
+		       err == EPERM ?
+			       " (needs CAP_NET_ADMIN, or a TAP owned by this user)" :
+			       "");
 		net_tap__close(t);
 		return -err;
 	}

@@ -24,8 +24,8 @@ struct pvpanic {
 	struct acpi_dsdt_node dsdt;
 };
 
-static void pvpanic_io(void *opaque, uint64_t addr, uint8_t *data,
-		       uint32_t len, bool is_write)
+static void pvpanic_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
+		       bool is_write)
 {
 	struct pvpanic *p = opaque;
 

@@ -56,8 +56,8 @@ static void console_resume_input(struct serial_console *s)
 	}
 }
 
-static void console_io(void *opaque, uint64_t addr, uint8_t *data,
-		       uint32_t len, bool is_write)
+static void console_io(void *opaque, uint64_t addr, uint8_t *data, uint32_t len,
+		       bool is_write)
 {
 	struct serial_console *s = opaque;
 	uint32_t i;

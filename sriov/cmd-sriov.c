@@ -97,9 +97,11 @@ static int cmd_list(int argc, char **argv)
 				json_object_begin(&j, NULL);
 				json_u64(&j, "index", p->vfs[k].index);
 				json_string(&j, "address",
-					    pci_addr__format(&p->vfs[k].addr, vbdf));
+					    pci_addr__format(&p->vfs[k].addr,
+							     vbdf));
 				json_string(&j, "driver", p->vfs[k].driver);
-				json_i64(&j, "iommu_group", p->vfs[k].iommu_group);
+				json_i64(&j, "iommu_group",
+					 p->vfs[k].iommu_group);
 				json_object_end(&j);
 			}
 			json_array_end(&j);
@@ -108,9 +110,9 @@ static int cmd_list(int argc, char **argv)
 		json_array_end(&j);
 		json_finish(&j);
 	} else {
-		printf("%-13s %-9s %-10s %5s %5s %6s %6s %-6s %s\n", "PF",
-		       "ID", "DRIVER", "TOTAL", "VFS", "OFFSET", "STRIDE",
-		       "VF-ID", "NETDEV");
+		printf("%-13s %-9s %-10s %5s %5s %6s %6s %-6s %s\n", "PF", "ID",
+		       "DRIVER", "TOTAL", "VFS", "OFFSET", "STRIDE", "VF-ID",
+		       "NETDEV");
 		for (i = 0; i < nr; i++) {
 			struct sriov_pf *p = &pfs[i];
 
@@ -124,7 +126,8 @@ static int cmd_list(int argc, char **argv)
 				printf("  VF %-3u %-13s driver %-10s iommu group %d\n",
 				       p->vfs[k].index,
 				       pci_addr__format(&p->vfs[k].addr, vbdf),
-				       p->vfs[k].driver[0] ? p->vfs[k].driver : "-",
+				       p->vfs[k].driver[0] ? p->vfs[k].driver :
+							     "-",
 				       p->vfs[k].iommu_group);
 		}
 		if (!nr)
@@ -253,7 +256,8 @@ static int pf_netdev(const char *s, char *ifname, struct pci_addr *pf,
 		return 0;
 	}
 	if (strlen(s) >= IFNAMSIZ || !if_nametoindex(s)) {
-		pr_err("'%s' is neither a network interface nor a PCI address", s);
+		pr_err("'%s' is neither a network interface nor a PCI address",
+		       s);
 		return -ENODEV;
 	}
 	strcpy(ifname, s);
@@ -280,8 +284,7 @@ static int cmd_set(int argc, char **argv)
 	}
 	if (sriov_vf_config__parse(argc - 3, argv + 3, &want))
 		return EXIT_BAD_INPUT;
-	if (pf_netdev(argv[1], ifname, &pf, &pf_is_pci, driver,
-		      sizeof(driver)))
+	if (pf_netdev(argv[1], ifname, &pf, &pf_is_pci, driver, sizeof(driver)))
 		return EXIT_BAD_INPUT;
 	if (!pci_addr__parse(argv[2], &vf)) {
 		if (sriov__vf_pf(SYSFS_ROOT, &vf, &vfpf, &vidx)) {
@@ -289,8 +292,8 @@ static int cmd_set(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 		if (!pf_is_pci || !pci_addr__equal(&vfpf, &pf)) {
-			pr_err("%s is not the PF of VF %s (its PF is %s)", argv[1],
-			       argv[2], pci_addr__format(&vfpf, bdf));
+			pr_err("%s is not the PF of VF %s (its PF is %s)",
+			       argv[1], argv[2], pci_addr__format(&vfpf, bdf));
 			return EXIT_BAD_INPUT;
 		}
 		idx = vidx;
@@ -304,9 +307,9 @@ static int cmd_set(int argc, char **argv)
 
 static const char *link_name(uint32_t l)
 {
-	return l == SRIOV_LINK_ENABLE ? "enable" :
+	return l == SRIOV_LINK_ENABLE  ? "enable" :
 	       l == SRIOV_LINK_DISABLE ? "disable" :
-					  "auto";
+					 "auto";
 }
 
 static int cmd_show(int argc, char **argv)

@@ -107,7 +107,8 @@ int sriov__enable(const char *sysfs, const struct pci_addr *a, unsigned int n,
 		return ret;
 	pci_addr__format(a, bdf);
 	if (!n || n > pf.sysfs_total) {
-		pr_err("%s supports 1 to %u VFs, not %u", bdf, pf.sysfs_total, n);
+		pr_err("%s supports 1 to %u VFs, not %u", bdf, pf.sysfs_total,
+		       n);
 		ret = -EINVAL;
 		goto out;
 	}

@@ -81,26 +81,28 @@ int sriov_sysfs__fill(const char *sysfs, struct sriov_pf *pf)
 				       "bus/pci/devices/%s/sriov_numvfs", bdf) ?
 				0 :
 				v;
-	pf->autoprobe = sysfs_read_u64(sysfs, &v,
-				       "bus/pci/devices/%s/sriov_drivers_autoprobe",
-				       bdf) ?
-				true :
-				v != 0;
+	pf->autoprobe =
+		sysfs_read_u64(sysfs, &v,
+			       "bus/pci/devices/%s/sriov_drivers_autoprobe",
+			       bdf) ?
+			true :
+			v != 0;
 	if (sysfs_link_name(sysfs, pf->driver, sizeof(pf->driver),
 			    "bus/pci/devices/%s/driver", bdf))
 		pf->driver[0] = '\0';
-	if (!pf->vendor && !sysfs_read_u64(sysfs, &v, "bus/pci/devices/%s/vendor",
-					   bdf))
+	if (!pf->vendor &&
+	    !sysfs_read_u64(sysfs, &v, "bus/pci/devices/%s/vendor", bdf))
 		pf->vendor = v;
-	if (!pf->device && !sysfs_read_u64(sysfs, &v, "bus/pci/devices/%s/device",
-					   bdf))
+	if (!pf->device &&
+	    !sysfs_read_u64(sysfs, &v, "bus/pci/devices/%s/device", bdf))
 		pf->device = v;
 
 	/* A NIC's PF has its netdevs under net/. */
 	pf->nr_netdevs = 0;
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/net", sysfs, bdf);
 	dir = opendir(path);
-	while (dir && (de = readdir(dir)) && pf->nr_netdevs < SRIOV_MAX_NETDEVS) {
+	while (dir && (de = readdir(dir)) &&
+	       pf->nr_netdevs < SRIOV_MAX_NETDEVS) {
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= IFNAMSIZ)
 			continue;
 		strcpy(pf->netdevs[pf->nr_netdevs++], de->d_name);

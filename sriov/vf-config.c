@@ -10,12 +10,9 @@
 #include "triovm/util.h"
 
 static const char *const attr_names[SRIOV_VF_NR_ATTRS] = {
-	[SRIOV_VF_MAC] = "mac",
-	[SRIOV_VF_VLAN] = "vlan",
-	[SRIOV_VF_SPOOFCHK] = "spoofchk",
-	[SRIOV_VF_TRUST] = "trust",
-	[SRIOV_VF_LINK] = "link",
-	[SRIOV_VF_RATE] = "rate",
+	[SRIOV_VF_MAC] = "mac",		  [SRIOV_VF_VLAN] = "vlan",
+	[SRIOV_VF_SPOOFCHK] = "spoofchk", [SRIOV_VF_TRUST] = "trust",
+	[SRIOV_VF_LINK] = "link",	  [SRIOV_VF_RATE] = "rate",
 };
 
 const char *sriov_vf_attr__name(enum sriov_vf_attr a)
@@ -78,20 +75,23 @@ int sriov_vf_config__parse(int argc, char **argv, struct sriov_vf_config *c)
 		key[klen] = '\0';
 		if (!strcmp(key, "mac")) {
 			if (net__parse_mac(val, c->mac)) {
-				pr_err("mac=%s is not a unicast MAC address", val);
+				pr_err("mac=%s is not a unicast MAC address",
+				       val);
 				return -EINVAL;
 			}
 			c->set |= BIT(SRIOV_VF_MAC);
 		} else if (!strcmp(key, "vlan")) {
 			if (parse_uint(val, 0, 4095, &v)) {
-				pr_err("vlan=%s is not a VLAN ID from 0 to 4095", val);
+				pr_err("vlan=%s is not a VLAN ID from 0 to 4095",
+				       val);
 				return -EINVAL;
 			}
 			c->vlan = v;
 			c->set |= BIT(SRIOV_VF_VLAN);
 		} else if (!strcmp(key, "qos")) {
 			if (parse_uint(val, 0, 7, &v)) {
-				pr_err("qos=%s is not a priority from 0 to 7", val);
+				pr_err("qos=%s is not a priority from 0 to 7",
+				       val);
 				return -EINVAL;
 			}
 			c->qos = v;
@@ -122,8 +122,8 @@ int sriov_vf_config__parse(int argc, char **argv, struct sriov_vf_config *c)
 			if (!colon ||
 			    rate_part(val, colon - val, &c->min_rate,
 				      &c->have_min) ||
-			    rate_part(colon + 1, strlen(colon + 1), &c->max_rate,
-				      &c->have_max) ||
+			    rate_part(colon + 1, strlen(colon + 1),
+				      &c->max_rate, &c->have_max) ||
 			    (!c->have_min && !c->have_max) ||
 			    (c->have_min && c->have_max && c->max_rate &&
 			     c->min_rate > c->max_rate)) {

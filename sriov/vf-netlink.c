@@ -67,9 +67,11 @@ int sriov_vf__build_request(int ifindex, unsigned int idx,
 		memset(&rate, 0, sizeof(rate));
 		rate.api = RTNL_LINK_VF_RATE_API_NEW;
 		rate.min_tx_rate = want->have_min ? want->min_rate :
-						    cur ? cur->min_rate : 0;
+				   cur		  ? cur->min_rate :
+						    0;
 		rate.max_tx_rate = want->have_max ? want->max_rate :
-						    cur ? cur->max_rate : 0;
+				   cur		  ? cur->max_rate :
+						    0;
 		rtnl_link_vf_set_rate(vf, &rate);
 		break;
 	default:

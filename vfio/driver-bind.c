@@ -113,8 +113,8 @@ int pci_driver__bind(const char *sysfs, const struct pci_addr *a,
 		return ret;
 	}
 	if (*cur) {
-		ret = sysfs_write(sysfs, bdf, "bus/pci/devices/%s/driver/unbind",
-				  bdf);
+		ret = sysfs_write(sysfs, bdf,
+				  "bus/pci/devices/%s/driver/unbind", bdf);
 		if (ret) {
 			pr_err("%s: cannot unbind it from %s: %s", bdf, cur,
 			       strerror(-ret));
@@ -167,8 +167,8 @@ int pci_driver__unbind(const char *sysfs, const struct pci_addr *a)
 		return ret;
 	}
 	if (*cur) {
-		ret = sysfs_write(sysfs, bdf, "bus/pci/devices/%s/driver/unbind",
-				  bdf);
+		ret = sysfs_write(sysfs, bdf,
+				  "bus/pci/devices/%s/driver/unbind", bdf);
 		if (ret) {
 			pr_err("%s: cannot unbind it from %s: %s (is it in use?)",
 			       bdf, cur, strerror(-ret));

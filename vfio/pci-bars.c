@@ -79,7 +79,8 @@ int vfio_bar__layout(uint64_t size, bool mmappable,
 	}
 	if (!ret && msix && msix->present) {
 		ret = subtract(&mapped, ALIGN_DOWN(msix->table_off, page),
-			       ALIGN_UP(msix->table_off + msix->table_len, page));
+			       ALIGN_UP(msix->table_off + msix->table_len,
+					page));
 		if (!ret)
 			ret = subtract(&mapped, ALIGN_DOWN(msix->pba_off, page),
 				       ALIGN_UP(msix->pba_off + msix->pba_len,
@@ -156,12 +157,14 @@ void vfio_pci__bar_update(struct pci_device *d, int bar, bool mapped,
 
 static enum pci_bar_type bar_type(struct vfio_pci *vp, int bar, bool *prefetch)
 {
-	uint32_t v = pci_config__get32(&vp->pci.cfg, PCI_BASE_ADDRESS_0 + 4 * bar);
+	uint32_t v =
+		pci_config__get32(&vp->pci.cfg, PCI_BASE_ADDRESS_0 + 4 * bar);
 
 	*prefetch = v & PCI_BASE_ADDRESS_MEM_PREFETCH;
 	if (v & PCI_BASE_ADDRESS_SPACE_IO)
 		return PCI_BAR_IO;
-	if ((v & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+	if ((v & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+	    PCI_BASE_ADDRESS_MEM_TYPE_64)
 		return PCI_BAR_MEM64;
 	return PCI_BAR_MEM32;
 }
@@ -176,7 +179,8 @@ static void msix_place(struct vfio_pci *vp, int bar, struct vfio_msix_place *p)
 	if (!cap)
 		return;
 	nr = (pci_config__get16(&vp->pci.cfg, cap + PCI_MSIX_FLAGS) &
-	      PCI_MSIX_FLAGS_QSIZE) + 1;
+	      PCI_MSIX_FLAGS_QSIZE) +
+	     1;
 	table = pci_config__get32(&vp->pci.cfg, cap + PCI_MSIX_TABLE);
 	pba = pci_config__get32(&vp->pci.cfg, cap + PCI_MSIX_PBA);
 	if ((int)(table & PCI_MSIX_TABLE_BIR) == bar) {
@@ -219,32 +223,38 @@ int vfio_pci__bars_init(struct vfio_pci *vp)
 		b->region = r;
 		type = bar_type(vp, bar, &prefetch);
 		if (!is_power_of_2(r->size)) {
-			pr_err("%s: BAR%d is %llu bytes, not a power of two", vp->name,
-			       bar, (unsigned long long)r->size);
+			pr_err("%s: BAR%d is %llu bytes, not a power of two",
+			       vp->name, bar, (unsigned long long)r->size);
 			return -EINVAL;
 		}
-		ret = pci_device__add_bar(&vp->pci, bar, type,
-					  max(r->size, type == PCI_BAR_IO ? 4ULL : 16ULL),
-					  prefetch);
+		ret = pci_device__add_bar(
+			&vp->pci, bar, type,
+			max(r->size, type == PCI_BAR_IO ? 4ULL : 16ULL),
+			prefetch);
 		if (ret) {
-			pr_err("%s: BAR%d (%llu bytes) cannot be emulated", vp->name,
-			       bar, (unsigned long long)r->size);
+			pr_err("%s: BAR%d (%llu bytes) cannot be emulated",
+			       vp->name, bar, (unsigned long long)r->size);
 			return ret;
 		}
-		mmappable = type != PCI_BAR_IO && (r->flags & VFIO_REGION_INFO_FLAG_MMAP);
+		mmappable = type != PCI_BAR_IO &&
+			    (r->flags & VFIO_REGION_INFO_FLAG_MMAP);
 		if (r->sparse) {
-			for (i = 0; i < (int)r->nr_areas && i < VFIO_PCI_MAX_RANGES; i++) {
+			for (i = 0;
+			     i < (int)r->nr_areas && i < VFIO_PCI_MAX_RANGES;
+			     i++) {
 				areas[i].start = r->areas[i].offset;
-				areas[i].end = r->areas[i].offset + r->areas[i].size;
+				areas[i].end =
+					r->areas[i].offset + r->areas[i].size;
 			}
 			nr_areas = i;
 		}
 		msix_place(vp, bar, &mp);
-		ret = vfio_bar__layout(r->size, mmappable, r->sparse ? areas : NULL,
-				       nr_areas, &mp, page, &b->layout);
+		ret = vfio_bar__layout(r->size, mmappable,
+				       r->sparse ? areas : NULL, nr_areas, &mp,
+				       page, &b->layout);
 		if (ret) {
-			pr_err("%s: BAR%d's layout has too many pieces", vp->name,
-			       bar);
+			pr_err("%s: BAR%d's layout has too many pieces",
+			       vp->name, bar);
 			return ret;
 		}
 		for (i = 0; i < b->layout.nr_mapped; i++) {
@@ -255,8 +265,9 @@ int vfio_pci__bars_init(struct vfio_pci *vp)
 					  vp->dev->fd, r->offset + m->start);
 			if (b->maps[i] == MAP_FAILED) {
 				pr_err("%s: cannot mmap BAR%d+0x%llx: %s",
-					vp->name, bar, (unsigned long long)m->start,
-					strerror(errno));
+				       vp->name, bar,
+				       (unsigned long long)m->start,
+				       strerror(errno));
 				b->maps[i] = NULL;
 				return -EIO;
 			}
@@ -272,10 +283,9 @@ int vfio_pci__bars_init(struct vfio_pci *vp)
 			b->traps[i].vp = vp;
 			b->traps[i].bar = bar;
 			b->traps[i].base = t->start;
-			ret = pci_device__add_bar_region(&vp->pci, bar, t->start,
-							 t->end - t->start,
-							 trap_access, &b->traps[i],
-							 vp->name);
+			ret = pci_device__add_bar_region(
+				&vp->pci, bar, t->start, t->end - t->start,
+				trap_access, &b->traps[i], vp->name);
 			if (ret) {
 				pr_err("%s: BAR%d has too many trapped pieces",
 				       vp->name, bar);
@@ -297,8 +307,9 @@ void vfio_pci__bars_exit(struct vfio_pci *vp)
 			slots_set(vp, bar, b->gpa, false);
 		for (i = 0; i < b->layout.nr_mapped; i++) {
 			if (b->maps[i])
-				munmap(b->maps[i], b->layout.mapped[i].end -
-							   b->layout.mapped[i].start);
+				munmap(b->maps[i],
+				       b->layout.mapped[i].end -
+					       b->layout.mapped[i].start);
 			if (b->slots[i] >= 0)
 				kvm__free_slot(vp->vm, b->slots[i]);
 			b->maps[i] = NULL;

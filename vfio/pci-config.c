@@ -18,13 +18,13 @@
 static bool ext_cap_hidden(uint16_t id)
 {
 	return id == PCI_EXT_CAP_ID_SRIOV || id == PCI_EXT_CAP_ID_ARI ||
-	       id == PCI_EXT_CAP_ID_REBAR ||
-	       id == 0x24 /* VF Resizable BAR */;
+	       id == PCI_EXT_CAP_ID_REBAR || id == 0x24 /* VF Resizable BAR */;
 }
 
 bool vfio_pci__byte_emulated(const struct vfio_pci *vp, uint32_t off)
 {
-	return off >= vp->cfg_size || (vp->emulated[off / 8] & (1 << (off % 8)));
+	return off >= vp->cfg_size ||
+	       (vp->emulated[off / 8] & (1 << (off % 8)));
 }
 
 void vfio_pci__set_emulated(struct vfio_pci *vp, uint32_t off, uint32_t len)
@@ -47,8 +47,9 @@ static void dev_write(struct vfio_pci *vp, uint32_t off, const void *buf,
 {
 	if (pwrite(vp->dev->fd, buf, len, vp->cfg_region->offset + off) !=
 	    (ssize_t)len)
-		pr_warn_ratelimited("%s: config write of %zu bytes at 0x%x failed",
-				    vp->name, len, off);
+		pr_warn_ratelimited(
+			"%s: config write of %zu bytes at 0x%x failed",
+			vp->name, len, off);
 }
 
 /* The first byte after the capability at offs[i]: the next one by address. */
@@ -79,7 +80,8 @@ void vfio_pci__ext_caps_init(struct vfio_pci *vp, const uint8_t *phys)
 	if (vp->cfg_size < PCI_CFG_SPACE_EXP_SIZE)
 		return;
 	while (off && n < 64) {
-		if (off < PCI_CFG_SPACE_SIZE || off + 4 > vp->cfg_size || off % 4)
+		if (off < PCI_CFG_SPACE_SIZE || off + 4 > vp->cfg_size ||
+		    off % 4)
 			break;
 		for (i = 0; i < n && offs[i] != off; i++)
 			;
@@ -127,12 +129,14 @@ int vfio_pci__config_init(struct vfio_pci *vp)
 	uint32_t class;
 	bool express;
 
-	vp->cfg_region = vfio_device__region(vp->dev, VFIO_PCI_CONFIG_REGION_INDEX);
+	vp->cfg_region =
+		vfio_device__region(vp->dev, VFIO_PCI_CONFIG_REGION_INDEX);
 	if (!vp->cfg_region || vp->cfg_region->size < PCI_CFG_SPACE_SIZE) {
 		pr_err("%s: VFIO offers no config space region", vp->name);
 		return -EINVAL;
 	}
-	vp->cfg_size = min(vp->cfg_region->size, (uint64_t)PCI_CFG_SPACE_EXP_SIZE);
+	vp->cfg_size =
+		min(vp->cfg_region->size, (uint64_t)PCI_CFG_SPACE_EXP_SIZE);
 	memset(phys, 0, sizeof(phys));
 	if (dev_read(vp, 0, phys, vp->cfg_size)) {
 		pr_err("%s: cannot read its config space", vp->name);
@@ -149,7 +153,8 @@ int vfio_pci__config_init(struct vfio_pci *vp)
 	/* The header is emulated; BAR types and subsystem IDs come from it. */
 	vfio_pci__set_emulated(vp, 0, PCI_STD_HEADER_SIZEOF);
 	memcpy(c->data + PCI_BASE_ADDRESS_0, phys + PCI_BASE_ADDRESS_0, 24);
-	memcpy(c->data + PCI_SUBSYSTEM_VENDOR_ID, phys + PCI_SUBSYSTEM_VENDOR_ID, 4);
+	memcpy(c->data + PCI_SUBSYSTEM_VENDOR_ID,
+	       phys + PCI_SUBSYSTEM_VENDOR_ID, 4);
 	c->data[PCI_CAPABILITY_LIST] = phys[PCI_CAPABILITY_LIST];
 	c->data[PCI_STATUS] |= phys[PCI_STATUS] & PCI_STATUS_CAP_LIST;
 	/* Capabilities: the device's bytes, passed through unless emulated. */
@@ -157,11 +162,12 @@ int vfio_pci__config_init(struct vfio_pci *vp)
 	       vp->cfg_size - PCI_STD_HEADER_SIZEOF);
 	vfio_pci__ext_caps_init(vp, phys);
 	if (phys[PCI_INTERRUPT_PIN] >= 1 && phys[PCI_INTERRUPT_PIN] <= 4) {
-		const struct vfio_irq *irq = vfio_device__irq(vp->dev,
-							      VFIO_PCI_INTX_IRQ_INDEX);
+		const struct vfio_irq *irq =
+			vfio_device__irq(vp->dev, VFIO_PCI_INTX_IRQ_INDEX);
 
 		if (irq && irq->count)
-			pci_device__set_intx_pin(&vp->pci, phys[PCI_INTERRUPT_PIN]);
+			pci_device__set_intx_pin(&vp->pci,
+						 phys[PCI_INTERRUPT_PIN]);
 	}
 	return 0;
 }

@@ -33,8 +33,9 @@ static int set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t action,
 		memcpy(set->data, fds, count * sizeof(int32_t));
 	if (ioctl(vp->dev->fd, VFIO_DEVICE_SET_IRQS, set) < 0) {
 		ret = -errno;
-		pr_warn_ratelimited("%s: VFIO_DEVICE_SET_IRQS (index %u, %d vectors): %s",
-				    vp->name, index, count, strerror(-ret));
+		pr_warn_ratelimited(
+			"%s: VFIO_DEVICE_SET_IRQS (index %u, %d vectors): %s",
+			vp->name, index, count, strerror(-ret));
 	}
 	free(set);
 	return ret;
@@ -44,17 +45,17 @@ static int mode_off(struct vfio_pci *vp)
 {
 	switch (vp->irq_mode) {
 	case VFIO_IRQ_INTX:
-		set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER,
-			 NULL, 0);
+		set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
+			 VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 		break;
 	case VFIO_IRQ_MSI:
-		set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER,
-			 NULL, 0);
+		set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
+			 VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 		vp->msi_enabled = 0;
 		break;
 	case VFIO_IRQ_MSIX:
-		set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER,
-			 NULL, 0);
+		set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
+			 VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 		break;
 	case VFIO_IRQ_OFF:
 		break;
@@ -73,7 +74,8 @@ static int intx_on(struct vfio_pci *vp)
 		       &vp->intx_fd, 1);
 	if (!ret)
 		ret = set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
-			       VFIO_IRQ_SET_ACTION_UNMASK, &vp->intx_unmask_fd, 1);
+			       VFIO_IRQ_SET_ACTION_UNMASK, &vp->intx_unmask_fd,
+			       1);
 	if (!ret)
 		vp->irq_mode = VFIO_IRQ_INTX;
 	return ret;

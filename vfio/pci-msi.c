@@ -29,8 +29,8 @@ int vfio_pci__msi_init(struct vfio_pci *vp)
 {
 	struct pci_config *c = &vp->pci.cfg;
 	uint16_t cap = pci_config__find_cap(c, PCI_CAP_ID_MSI), flags;
-	const struct vfio_irq *irq = vfio_device__irq(vp->dev,
-						      VFIO_PCI_MSI_IRQ_INDEX);
+	const struct vfio_irq *irq =
+		vfio_device__irq(vp->dev, VFIO_PCI_MSI_IRQ_INDEX);
 	bool is64, maskable;
 	int nr, i, ret;
 
@@ -46,8 +46,8 @@ int vfio_pci__msi_init(struct vfio_pci *vp)
 		nr = irq->count;
 	if (nr > PCI_MSI_MAX_VECTORS)
 		nr = PCI_MSI_MAX_VECTORS;
-	vfio_pci__set_emulated(vp, cap, maskable ? (is64 ? 24 : 20) :
-						   (is64 ? 14 : 10));
+	vfio_pci__set_emulated(vp, cap,
+			       maskable ? (is64 ? 24 : 20) : (is64 ? 14 : 10));
 	ret = pci_msi__init_at(&vp->pci, cap, nr, is64, maskable);
 	if (ret) {
 		pr_err("%s: cannot emulate its MSI capability: %s", vp->name,

@@ -33,14 +33,16 @@ int vfio_pci__msix_init(struct vfio_pci *vp)
 {
 	struct pci_config *c = &vp->pci.cfg;
 	uint16_t cap = pci_config__find_cap(c, PCI_CAP_ID_MSIX);
-	const struct vfio_irq *irq = vfio_device__irq(vp->dev,
-						      VFIO_PCI_MSIX_IRQ_INDEX);
+	const struct vfio_irq *irq =
+		vfio_device__irq(vp->dev, VFIO_PCI_MSIX_IRQ_INDEX);
 	uint32_t table, pba;
 	int nr, i, ret;
 
 	if (!cap || !irq || !irq->count)
 		return 0;
-	nr = (pci_config__get16(c, cap + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1;
+	nr = (pci_config__get16(c, cap + PCI_MSIX_FLAGS) &
+	      PCI_MSIX_FLAGS_QSIZE) +
+	     1;
 	table = pci_config__get32(c, cap + PCI_MSIX_TABLE);
 	pba = pci_config__get32(c, cap + PCI_MSIX_PBA);
 	if ((table & PCI_MSIX_TABLE_BIR) != (pba & PCI_MSIX_PBA_BIR)) {

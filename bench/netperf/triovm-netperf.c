@@ -71,7 +71,8 @@ static long arg(const char *s, long min, long max, const char *what)
 	long v = strtol(s, &end, 10);
 
 	if (*end || v < min || v > max) {
-		fprintf(stderr, "netperf: %s must be %ld..%ld\n", what, min, max);
+		fprintf(stderr, "netperf: %s must be %ld..%ld\n", what, min,
+			max);
 		exit(2);
 	}
 	return v;
@@ -158,10 +159,10 @@ static int echo(int port, double seconds)
 
 		if (poll(&p, 1, 200) <= 0)
 			continue;
-		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-			       &fl);
-		if (len >= 0 && sendto(fd, buf, len, 0, (struct sockaddr *)&from,
-				       fl) == len)
+		len = recvfrom(fd, buf, sizeof(buf), 0,
+			       (struct sockaddr *)&from, &fl);
+		if (len >= 0 && sendto(fd, buf, len, 0,
+				       (struct sockaddr *)&from, fl) == len)
 			n++;
 	}
 	printf("echo packets=%ld\n", n);
@@ -226,16 +227,16 @@ int main(int argc, char **argv)
 		return sink(arg(argv[2], 1, 65535, "PORT"),
 			    arg(argv[3], 1, 3600, "SECONDS"));
 	if (argc == 6 && !strcmp(argv[1], "send"))
-		return send_(argv[2], argv[3], arg(argv[4], 1, 1L << 40, "COUNT"),
+		return send_(argv[2], argv[3],
+			     arg(argv[4], 1, 1L << 40, "COUNT"),
 			     arg(argv[5], 1, MAX_SIZE, "SIZE"));
 	if (argc == 4 && !strcmp(argv[1], "echo"))
 		return echo(arg(argv[2], 1, 65535, "PORT"),
 			    arg(argv[3], 1, 3600, "SECONDS"));
 	if (argc == 6 && !strcmp(argv[1], "pingpong"))
-		return pingpong(argv[2], argv[3],
-				arg(argv[4], 1, 10000000, "COUNT"),
-				arg(argv[5], (long)sizeof(long), MAX_SIZE,
-				    "SIZE"));
+		return pingpong(
+			argv[2], argv[3], arg(argv[4], 1, 10000000, "COUNT"),
+			arg(argv[5], (long)sizeof(long), MAX_SIZE, "SIZE"));
 	fprintf(stderr,
 		"usage: triovm-netperf sink PORT IDLE_SECONDS\n"
 		"       triovm-netperf send ADDR PORT COUNT SIZE\n"

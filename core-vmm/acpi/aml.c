@@ -149,7 +149,8 @@ static void name_string(struct aml *a, const char *name)
 	while (*p) {
 		seg = p;
 		for (j = 0; j < 4 && *p && *p != '.'; j++, p++) {
-			if (!name_char_ok(*p) || (j == 0 && isdigit((unsigned char)*p)))
+			if (!name_char_ok(*p) ||
+			    (j == 0 && isdigit((unsigned char)*p)))
 				a->failed = true;
 		}
 		if ((*p && *p != '.') || j == 0 || nsegs == 8) {
@@ -297,8 +298,7 @@ void aml_res_io(struct aml *a, uint16_t base, uint8_t len)
 	byte(a, len);
 }
 
-void aml_res_interrupt(struct aml *a, uint32_t gsi, bool level,
-		       bool active_low)
+void aml_res_interrupt(struct aml *a, uint32_t gsi, bool level, bool active_low)
 {
 	uint8_t flags = 0x01; /* consumer */
 

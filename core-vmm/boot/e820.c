@@ -36,7 +36,8 @@ int e820__build(const struct guest_mem *mem, struct boot_e820_entry *table,
 	n = add(table, n, max, 0, EBDA_START, E820_RAM);
 	n = add(table, n, max, EBDA_START, BIOS_AREA_END - EBDA_START,
 		E820_RESERVED);
-	n = add(table, n, max, BIOS_AREA_END, low_end - BIOS_AREA_END, E820_RAM);
+	n = add(table, n, max, BIOS_AREA_END, low_end - BIOS_AREA_END,
+		E820_RAM);
 	for (i = 1; i < mem->nr_regions; i++)
 		n = add(table, n, max, mem->regions[i].gpa,
 			mem->regions[i].size, E820_RAM);

@@ -32,11 +32,11 @@
 #define BOOT_STACK 0x8ff0ULL
 
 /* Descriptors as the kernel's GDT_ENTRY(flags, base, limit) builds them. */
-#define GDT_ENTRY(flags, base, limit)                                   \
-	((((base) & 0xff000000ULL) << (56 - 24)) |                      \
-	 (((flags) & 0x0000f0ffULL) << 40) |                            \
-	 (((limit) & 0x000f0000ULL) << (48 - 16)) |                     \
-	 (((base) & 0x00ffffffULL) << 16) | (((limit) & 0x0000ffffULL)))
+#define GDT_ENTRY(flags, base, limit)             \
+	((((base)&0xff000000ULL) << (56 - 24)) |  \
+	 (((flags)&0x0000f0ffULL) << 40) |        \
+	 (((limit)&0x000f0000ULL) << (48 - 16)) | \
+	 (((base)&0x00ffffffULL) << 16) | (((limit)&0x0000ffffULL)))
 
 static const uint64_t boot_gdt[] = {
 	[0] = 0,

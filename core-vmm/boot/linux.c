@@ -62,8 +62,8 @@ void boot__release(struct boot_files *bf)
 	bf->initrd_data = bf->kernel_data = NULL;
 }
 
-int boot__prepare(struct boot_files *bf, const char *kernel,
-		  const char *initrd, const char *cmdline, uint64_t ram_size)
+int boot__prepare(struct boot_files *bf, const char *kernel, const char *initrd,
+		  const char *cmdline, uint64_t ram_size)
 {
 	uint64_t low_end = min(ram_size, MEM_32BIT_GAP_START);
 	int ret;
@@ -73,8 +73,7 @@ int boot__prepare(struct boot_files *bf, const char *kernel,
 	ret = map_file("kernel", kernel, &bf->kernel_data, &bf->kernel_size);
 	if (ret)
 		return ret;
-	ret = bzimage__parse(&bf->bz, bf->kernel_data, bf->kernel_size,
-			     kernel);
+	ret = bzimage__parse(&bf->bz, bf->kernel_data, bf->kernel_size, kernel);
 	if (ret)
 		goto err;
 	if (initrd) {
@@ -120,10 +119,11 @@ int boot__load_linux(struct vm *vm, const struct boot_files *bf)
 				  plan->kernel_addr + STARTUP_64_OFFSET,
 				  BOOT_ZEROPAGE_ADDR);
 	if (!ret)
-		pr_debug("kernel at 0x%llx (%zu bytes), initrd at 0x%llx (%llu bytes)",
-			 (unsigned long long)plan->kernel_addr,
-			 bf->bz.kernel_len,
-			 (unsigned long long)plan->initrd_addr,
-			 (unsigned long long)plan->initrd_size);
+		pr_debug(
+			"kernel at 0x%llx (%zu bytes), initrd at 0x%llx (%llu bytes)",
+			(unsigned long long)plan->kernel_addr,
+			bf->bz.kernel_len,
+			(unsigned long long)plan->initrd_addr,
+			(unsigned long long)plan->initrd_size);
 	return ret;
 }

@@ -57,9 +57,9 @@ int boot__plan(struct boot_plan *plan, const struct bzimage *bz,
 	if (initrd_size > top || ALIGN_DOWN(top - initrd_size, SZ_4K) <
 					 ALIGN_UP(plan->kernel_end, SZ_4K)) {
 		pr_err("kernel and initrd need %llu MiB (kernel %llu MiB from %llu MiB up, initrd %llu MiB); the guest has %llu MiB: use a larger --memory",
-		       mib_up(plan->kernel_end + initrd_size),
-		       mib_up(span), (unsigned long long)(addr >> 20),
-		       mib_up(initrd_size), (unsigned long long)(low_end >> 20));
+		       mib_up(plan->kernel_end + initrd_size), mib_up(span),
+		       (unsigned long long)(addr >> 20), mib_up(initrd_size),
+		       (unsigned long long)(low_end >> 20));
 		return -ENOMEM;
 	}
 	plan->initrd_addr = ALIGN_DOWN(top - initrd_size, SZ_4K);

@@ -29,6 +29,6 @@ void zeropage__build(struct boot_params *bp, const struct bzimage *bz,
 	bp->ext_ramdisk_image = plan->initrd_addr >> 32;
 	bp->ext_ramdisk_size = plan->initrd_size >> 32;
 	bp->acpi_rsdp_addr = rsdp_addr;
-	bp->e820_entries = e820__build(mem, bp->e820_table,
-				       E820_MAX_ENTRIES_ZEROPAGE);
+	bp->e820_entries =
+		e820__build(mem, bp->e820_table, E820_MAX_ENTRIES_ZEROPAGE);
 }

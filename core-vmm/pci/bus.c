@@ -243,8 +243,8 @@ uint32_t pci__config_read(struct vm *vm, uint8_t bus, uint8_t devfn,
 	return pci_device__config_read(d, off, len);
 }
 
-void pci__config_write(struct vm *vm, uint8_t bus, uint8_t devfn,
-		       uint32_t off, uint32_t val, int len)
+void pci__config_write(struct vm *vm, uint8_t bus, uint8_t devfn, uint32_t off,
+		       uint32_t val, int len)
 {
 	struct pci_device *d = lookup(vm, bus, devfn);
 

@@ -96,8 +96,8 @@ void pci_config__set_wmask(struct pci_config *c, uint32_t off, uint32_t mask,
 		c->wmask[off + i] = mask >> (8 * i);
 }
 
-void pci_config__set_w1cmask(struct pci_config *c, uint32_t off,
-			     uint32_t mask, int len)
+void pci_config__set_w1cmask(struct pci_config *c, uint32_t off, uint32_t mask,
+			     int len)
 {
 	int i;
 

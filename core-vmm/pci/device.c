@@ -38,7 +38,8 @@ void pci_device__init(struct pci_device *d, struct vm *vm, const char *name,
 			      2);
 	/* Error bits in STATUS are write-1-to-clear. */
 	pci_config__set_w1cmask(c, PCI_STATUS,
-				PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT |
+				PCI_STATUS_PARITY |
+					PCI_STATUS_SIG_TARGET_ABORT |
 					PCI_STATUS_REC_TARGET_ABORT |
 					PCI_STATUS_REC_MASTER_ABORT |
 					PCI_STATUS_SIG_SYSTEM_ERROR |
@@ -91,7 +92,8 @@ int pci_device__add_bar(struct pci_device *d, int bar, enum pci_bar_type type,
 	if (type == PCI_BAR_IO) {
 		low = PCI_BASE_ADDRESS_SPACE_IO;
 		pci_config__set32(c, bar_reg(bar), low);
-		pci_config__set_wmask(c, bar_reg(bar), ~(uint32_t)(size - 1), 4);
+		pci_config__set_wmask(c, bar_reg(bar), ~(uint32_t)(size - 1),
+				      4);
 		return 0;
 	}
 	low = type == PCI_BAR_MEM64 ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0;
@@ -217,8 +219,9 @@ static void bar_map(struct pci_device *d, int bar, uint64_t addr)
 		while (i-- > 0)
 			iobus__unregister(bus, addr + b->regions[i].offset,
 					  b->regions[i].opaque);
-		pr_warn_ratelimited("%s: BAR%d at 0x%llx overlaps another device; not decoding it",
-				    d->name, bar, (unsigned long long)addr);
+		pr_warn_ratelimited(
+			"%s: BAR%d at 0x%llx overlaps another device; not decoding it",
+			d->name, bar, (unsigned long long)addr);
 		return;
 	}
 	b->addr = addr;

@@ -84,7 +84,8 @@ static void msix_poll(int fd, uint32_t events, void *opaque)
 
 void pci_msix__config_changed(struct pci_msix *m)
 {
-	uint16_t ctrl = pci_config__get16(&m->dev->cfg, m->cap + PCI_MSIX_FLAGS);
+	uint16_t ctrl =
+		pci_config__get16(&m->dev->cfg, m->cap + PCI_MSIX_FLAGS);
 	bool enabled = ctrl & PCI_MSIX_FLAGS_ENABLE;
 	bool masked = ctrl & PCI_MSIX_FLAGS_MASKALL;
 	int i;
@@ -112,9 +113,9 @@ void pci_msix__table_access(void *opaque, uint64_t addr, uint8_t *data,
 	    addr + len > (uint64_t)m->nr * PCI_MSIX_ENTRY_SIZE) {
 		if (!is_write)
 			memset(data, 0xff, len);
-		pr_warn_ratelimited("%s: MSI-X table access of %u bytes at 0x%llx ignored",
-				    m->dev->name, len,
-				    (unsigned long long)addr);
+		pr_warn_ratelimited(
+			"%s: MSI-X table access of %u bytes at 0x%llx ignored",
+			m->dev->name, len, (unsigned long long)addr);
 		return;
 	}
 	pthread_mutex_lock(&m->lock);
@@ -221,12 +222,14 @@ static int msix_init(struct pci_device *d, uint16_t cap, int nr, int bar,
 	m->cap = cap;
 	pci_config__set16(&d->cfg, m->cap + PCI_MSIX_FLAGS, nr - 1);
 	pci_config__set_wmask(&d->cfg, m->cap + PCI_MSIX_FLAGS,
-			      PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL, 2);
+			      PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL,
+			      2);
 	pci_config__set32(&d->cfg, m->cap + PCI_MSIX_TABLE, table_off | bar);
 	pci_config__set32(&d->cfg, m->cap + PCI_MSIX_PBA, pba_off | bar);
 
 	ret = pci_device__add_bar_region(d, bar, table_off, table_len,
-					 pci_msix__table_access, m, "MSI-X table");
+					 pci_msix__table_access, m,
+					 "MSI-X table");
 	if (!ret)
 		ret = pci_device__add_bar_region(d, bar, pba_off, pba_len,
 						 pci_msix__pba_access, m,

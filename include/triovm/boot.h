@@ -77,8 +77,8 @@ struct boot_files {
 	const char *cmdline;
 };
 
-int boot__prepare(struct boot_files *bf, const char *kernel,
-		  const char *initrd, const char *cmdline, uint64_t ram_size);
+int boot__prepare(struct boot_files *bf, const char *kernel, const char *initrd,
+		  const char *cmdline, uint64_t ram_size);
 void boot__release(struct boot_files *bf);
 
 /* Copy everything into guest RAM, build boot_params, set up the BSP. */

@@ -72,6 +72,7 @@ struct e1000 {
 	/* Interrupt pacing. */
 	bool irq_level;
 	bool irq_deferred;
+	bool tx_ide; /* a descriptor since the last interrupt asked to delay it */
 	uint64_t last_irq_ns;
 
 	/* The packet being gathered from transmit descriptors. */

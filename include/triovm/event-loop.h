@@ -42,6 +42,9 @@ void event_loop__del(struct event_loop *loop, int fd);
  */
 int event_loop__add_timer(struct event_loop *loop, unsigned int delay_ms,
 			  unsigned int interval_ms, timer_fn fn, void *opaque);
+/* A one-shot timer with nanosecond resolution (device pacing). */
+int event_loop__add_timer_ns(struct event_loop *loop, uint64_t delay_ns,
+			     timer_fn fn, void *opaque);
 void event_loop__cancel_timer(struct event_loop *loop, int id);
 
 /* Run until event_loop__stop; returns 0 or a negative errno. */

@@ -42,8 +42,8 @@ void iobus__init(struct iobus *bus, const char *name);
 void iobus__exit(struct iobus *bus);
 
 /* -EEXIST if the range overlaps one already registered. */
-int iobus__register(struct iobus *bus, uint64_t base, uint64_t len,
-		    iobus_fn fn, void *opaque, const char *name);
+int iobus__register(struct iobus *bus, uint64_t base, uint64_t len, iobus_fn fn,
+		    void *opaque, const char *name);
 /* Remove the range registered at `base` for `opaque`; -ENOENT if none. */
 int iobus__unregister(struct iobus *bus, uint64_t base, void *opaque);
 

@@ -20,8 +20,7 @@ void irq__exit(struct vm *vm);
 
 /* An MSI route for (addr, data); returns its GSI or a negative errno. */
 int irq__add_msi_route(struct vm *vm, uint64_t addr, uint32_t data);
-int irq__update_msi_route(struct vm *vm, int gsi, uint64_t addr,
-			  uint32_t data);
+int irq__update_msi_route(struct vm *vm, int gsi, uint64_t addr, uint32_t data);
 void irq__del_route(struct vm *vm, int gsi);
 
 /* KVM_IRQFD: the eventfd raises `gsi`; resample_fd (or -1) for INTx. */

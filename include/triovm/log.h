@@ -32,15 +32,18 @@ struct ratelimit {
 	int missed;
 };
 
-#define RATELIMIT_INIT { 0, 5, 10, 0, 0 }
+#define RATELIMIT_INIT         \
+	{                      \
+		0, 5, 10, 0, 0 \
+	}
 
 bool ratelimit_ok(struct ratelimit *rl);
 
-#define pr_warn_ratelimited(fmt, ...)                              \
-	do {                                                       \
-		static struct ratelimit __rl = RATELIMIT_INIT;     \
-		if (ratelimit_ok(&__rl))                           \
-			pr_warn(fmt, ##__VA_ARGS__);               \
+#define pr_warn_ratelimited(fmt, ...)                          \
+	do {                                                   \
+		static struct ratelimit __rl = RATELIMIT_INIT; \
+		if (ratelimit_ok(&__rl))                       \
+			pr_warn(fmt, ##__VA_ARGS__);           \
 	} while (0)
 
 #endif

@@ -53,8 +53,8 @@ void *guest_mem__ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 /* Copy to/from guest RAM; -EFAULT if any byte is outside RAM. */
 int guest_mem__read(const struct guest_mem *mem, uint64_t gpa, void *buf,
 		    size_t len);
-int guest_mem__write(const struct guest_mem *mem, uint64_t gpa,
-		     const void *buf, size_t len);
+int guest_mem__write(const struct guest_mem *mem, uint64_t gpa, const void *buf,
+		     size_t len);
 
 /* End of RAM below 4 GiB and total RAM end (highest GPA + 1). */
 uint64_t guest_mem__low_end(const struct guest_mem *mem);

@@ -36,8 +36,8 @@ struct net_tap {
 	uint64_t tx_dropped;
 };
 
-int net_tap__open(struct net_tap *t, const char *ifname, struct event_loop *loop,
-		  net_tap_rx_fn rx, void *opaque);
+int net_tap__open(struct net_tap *t, const char *ifname,
+		  struct event_loop *loop, net_tap_rx_fn rx, void *opaque);
 void net_tap__close(struct net_tap *t);
 /* Send one frame; dropped (and counted) if the TAP queue is full. */
 void net_tap__send(struct net_tap *t, const uint8_t *frame, size_t len);

@@ -29,7 +29,7 @@ struct pci_msix;
 
 #ifndef PCI_SLOT
 #define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
-#define PCI_FUNC(devfn) ((devfn) & 0x07)
+#define PCI_FUNC(devfn) ((devfn)&0x07)
 #endif
 
 /* Class codes (base class << 16 | subclass << 8 | prog-if) triovm uses. */
@@ -82,8 +82,8 @@ uint16_t pci_config__get16(const struct pci_config *c, uint32_t off);
 uint32_t pci_config__get32(const struct pci_config *c, uint32_t off);
 void pci_config__set_wmask(struct pci_config *c, uint32_t off, uint32_t mask,
 			   int len);
-void pci_config__set_w1cmask(struct pci_config *c, uint32_t off,
-			     uint32_t mask, int len);
+void pci_config__set_w1cmask(struct pci_config *c, uint32_t off, uint32_t mask,
+			     int len);
 
 enum pci_bar_type {
 	PCI_BAR_NONE,
@@ -130,7 +130,8 @@ struct pci_device_ops {
 	void (*bar_update)(struct pci_device *d, int bar, bool mapped,
 			   uint64_t addr);
 	/* Optional: COMMAND bit INTX_DISABLE or bus master changed. */
-	void (*command_update)(struct pci_device *d, uint16_t old, uint16_t now);
+	void (*command_update)(struct pci_device *d, uint16_t old,
+			       uint16_t now);
 };
 
 struct pci_device {
@@ -179,8 +180,8 @@ void pci_device__set_intx(struct pci_device *d, bool level);
 /* Config access from the host bridge; `devfn` on bus 0. */
 uint32_t pci__config_read(struct vm *vm, uint8_t bus, uint8_t devfn,
 			  uint32_t off, int len);
-void pci__config_write(struct vm *vm, uint8_t bus, uint8_t devfn,
-		       uint32_t off, uint32_t val, int len);
+void pci__config_write(struct vm *vm, uint8_t bus, uint8_t devfn, uint32_t off,
+		       uint32_t val, int len);
 
 /* The GSI slot `slot`'s pin (1..4) is wired to, as the DSDT's _PRT says. */
 uint32_t pci__intx_gsi(uint8_t slot, uint8_t pin);

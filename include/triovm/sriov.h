@@ -71,15 +71,15 @@ int sriov__get_pf(const char *sysfs, const struct pci_addr *a,
 		  struct sriov_pf *pf);
 
 /* Lifecycle. Each prints one line saying why on failure. */
-int sriov__enable(const char *sysfs, const struct pci_addr *pf,
-		  unsigned int n, bool autoprobe, bool force);
+int sriov__enable(const char *sysfs, const struct pci_addr *pf, unsigned int n,
+		  bool autoprobe, bool force);
 int sriov__disable(const char *sysfs, const struct pci_addr *pf, bool force);
 /*
  * Whether a VF may be in a guest's hands: bound to vfio-pci (the only way a
  * guest can hold it). `why` says so. Returns true if in use.
  */
-bool sriov__vf_in_use(const char *sysfs, const struct sriov_vf *vf,
-		      char *why, size_t len);
+bool sriov__vf_in_use(const char *sysfs, const struct sriov_vf *vf, char *why,
+		      size_t len);
 /* The PF a VF belongs to (its physfn link); -ENODEV if not a VF. */
 int sriov__vf_pf(const char *sysfs, const struct pci_addr *vf,
 		 struct pci_addr *pf, unsigned int *index);

@@ -102,8 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				memcpy(p, &val, 4);
 			break;
 		case 3:
-			e1000__receive(&e, data + i, min((size_t)(val % 2048),
-							 size - i));
+			e1000__receive(&e, data + i,
+				       min((size_t)(val % 2048), size - i));
 			break;
 		case 4:
 			e1000__itr_expired(&e);

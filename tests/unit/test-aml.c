@@ -10,12 +10,12 @@
 #include "triovm/acpi.h"
 #include "triovm/aml.h"
 
-#define assert_aml(a, ...)                                                  \
-	do {                                                                \
-		const uint8_t want[] = { __VA_ARGS__ };                     \
-		assert_false((a)->failed);                                  \
-		assert_int_equal((a)->len, sizeof(want));                   \
-		assert_memory_equal((a)->buf, want, sizeof(want));          \
+#define assert_aml(a, ...)                                         \
+	do {                                                       \
+		const uint8_t want[] = { __VA_ARGS__ };            \
+		assert_false((a)->failed);                         \
+		assert_int_equal((a)->len, sizeof(want));          \
+		assert_memory_equal((a)->buf, want, sizeof(want)); \
 	} while (0)
 
 static void test_eisaid(void **state)
@@ -57,8 +57,8 @@ static void test_name_string(void **state)
 	aml_name(&a, "\\_SB.PCI0");
 	aml_string(&a, "Q");
 	/* Short segments pad with '_'; two segments use DualNamePrefix. */
-	assert_aml(&a, 0x08, '\\', 0x2e, '_', 'S', 'B', '_', 'P', 'C', 'I',
-		   '0', 0x0d, 'Q', 0x00);
+	assert_aml(&a, 0x08, '\\', 0x2e, '_', 'S', 'B', '_', 'P', 'C', 'I', '0',
+		   0x0d, 'Q', 0x00);
 	aml_free(&a);
 
 	aml_init(&a);
@@ -151,8 +151,8 @@ static void test_resource_template(void **state)
 	 */
 	assert_aml(&a, 0x11, 0x16, 0x0a, 0x13, /* Buffer, size 19 */
 		   0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, /* IO */
-		   0x89, 0x06, 0x00, 0x03, 0x01, 0x04, 0x00, 0x00, 0x00,
-		   0x79, 0x00);
+		   0x89, 0x06, 0x00, 0x03, 0x01, 0x04, 0x00, 0x00, 0x00, 0x79,
+		   0x00);
 	aml_free(&a);
 }
 

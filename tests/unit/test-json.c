@@ -34,7 +34,9 @@ static void test_compact(void **state)
 	json_null(&j, "e");
 	json_object_end(&j);
 	fclose(f);
-	assert_string_equal(buf, "{\"a\":1,\"b\":[-2,\"q\\\"\\\\\\n\\u0001\",null,0.5],\"c\":{},\"d\":true,\"e\":null}");
+	assert_string_equal(
+		buf,
+		"{\"a\":1,\"b\":[-2,\"q\\\"\\\\\\n\\u0001\",null,0.5],\"c\":{},\"d\":true,\"e\":null}");
 	free(buf);
 }
 

@@ -14,10 +14,10 @@
 #include "triovm/options.h"
 #include "triovm/util.h"
 
-#define PARSE(o, ...)                                                       \
-	({                                                                  \
-		char *argv[] = { "run", __VA_ARGS__, NULL };                \
-		vm_options__parse(o, ARRAY_SIZE(argv) - 1, argv);           \
+#define PARSE(o, ...)                                             \
+	({                                                        \
+		char *argv[] = { "run", __VA_ARGS__, NULL };      \
+		vm_options__parse(o, ARRAY_SIZE(argv) - 1, argv); \
 	})
 
 static void test_defaults(void **state)
@@ -65,7 +65,8 @@ static void test_bad_input(void **state)
 	assert_int_equal(PARSE(&o, "-k", "bz", "--cpus", "0"), -EINVAL);
 	assert_int_equal(PARSE(&o, "-k", "bz", "--cpus", "-1"), -EINVAL);
 	assert_int_equal(PARSE(&o, "-k", "bz", "--cpus", "2x"), -EINVAL);
-	assert_int_equal(PARSE(&o, "-k", "bz", "--cpus", "99999999999999999999"),
+	assert_int_equal(PARSE(&o, "-k", "bz", "--cpus",
+			       "99999999999999999999"),
 			 -EINVAL);
 	assert_int_equal(PARSE(&o, "-k", "bz", "--memory", "12Q"), -EINVAL);
 	assert_int_equal(PARSE(&o, "-k", "bz", "--memory", "M"), -EINVAL);

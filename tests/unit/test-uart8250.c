@@ -153,7 +153,8 @@ static void test_fifo_clear(void **state)
 
 	setup(&u, &s);
 	uart8250_receive(&u, (const uint8_t *)"abc", 3);
-	uart8250_write(&u, UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR);
+	uart8250_write(&u, UART_FCR,
+		       UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR);
 	assert_false(uart8250_read(&u, UART_LSR) & UART_LSR_DR);
 	assert_int_equal(uart8250_rx_room(&u), UART_FIFO_SIZE);
 }

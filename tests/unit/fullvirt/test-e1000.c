@@ -117,7 +117,8 @@ static void test_eeprom_eerd(void **state)
 	int i;
 
 	for (i = 0; i < E1000_EEPROM_WORDS; i++) {
-		wr(h, E1000_EERD, E1000_EERD_START | i << E1000_EERD_ADDR_SHIFT);
+		wr(h, E1000_EERD,
+		   E1000_EERD_START | i << E1000_EERD_ADDR_SHIFT);
 		w = rd(h, E1000_EERD) >> E1000_EERD_DATA_SHIFT;
 		assert_true(rd(h, E1000_EERD) & E1000_EERD_DONE);
 		sum += w;
@@ -142,7 +143,8 @@ static void ee_clock(struct harness *h, uint32_t *eecd, bool high)
 
 static uint16_t ee_read_word(struct harness *h, int addr)
 {
-	uint32_t eecd = E1000_EECD_REQ, bits = EEPROM_READ_OPCODE_MICROWIRE << 6 | addr;
+	uint32_t eecd = E1000_EECD_REQ,
+		 bits = EEPROM_READ_OPCODE_MICROWIRE << 6 | addr;
 	uint16_t v = 0;
 	int i;
 
@@ -151,7 +153,8 @@ static uint16_t ee_read_word(struct harness *h, int addr)
 	eecd |= E1000_EECD_CS;
 	wr(h, E1000_EECD, eecd);
 	for (i = 8; i >= 0; i--) {
-		eecd = (bits >> i) & 1 ? eecd | E1000_EECD_DI : eecd & ~E1000_EECD_DI;
+		eecd = (bits >> i) & 1 ? eecd | E1000_EECD_DI :
+					 eecd & ~E1000_EECD_DI;
 		wr(h, E1000_EECD, eecd);
 		ee_clock(h, &eecd, true);
 		ee_clock(h, &eecd, false);
@@ -182,8 +185,9 @@ static void test_link_and_phy(void **state)
 	uint32_t v;
 
 	assert_true(rd(h, E1000_STATUS) & E1000_STATUS_LU);
-	wr(h, E1000_MDIC, E1000_MDIC_OP_READ | 1 << E1000_MDIC_PHY_SHIFT |
-				  PHY_STATUS << E1000_MDIC_REG_SHIFT);
+	wr(h, E1000_MDIC,
+	   E1000_MDIC_OP_READ | 1 << E1000_MDIC_PHY_SHIFT |
+		   PHY_STATUS << E1000_MDIC_REG_SHIFT);
 	v = rd(h, E1000_MDIC);
 	assert_true(v & E1000_MDIC_READY);
 	assert_true(v & MII_SR_LINK_STATUS);
@@ -204,6 +208,7 @@ static void test_icr_read_to_clear(void **state)
 	assert_int_equal(rd(h, E1000_ICR), E1000_ICR_LSC);
 	assert_false(h->irq);
 	assert_int_equal(rd(h, E1000_ICR), 0);
+	h->now += 200000; /* past the minimum interval between interrupts */
 	wr(h, E1000_ICS, E1000_ICR_RXT0);
 	assert_true(h->irq);
 	wr(h, E1000_IMC, E1000_ICR_RXT0);
@@ -264,6 +269,57 @@ static void fill(struct harness *h, uint64_t addr, uint8_t byte, size_t n)
 	memset(guest_mem__ptr(&h->mem, addr, n), byte, n);
 }
 
+/* Transmit one 60-byte packet from descriptor i, with extra command bits. */
+static void send_one(struct harness *h, int i, uint32_t extra)
+{
+	fill(h, BUFS, 0xcc, 60);
+	put_txd(h, i, BUFS,
+		E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS |
+			extra | 60,
+		0);
+	wr(h, E1000_TDT, i + 1);
+}
+
+/*
+ * Without ITR the device still keeps 128 us between interrupts (at most 7813
+ * per second, as the 8254x guarantees and QEMU enforces); a descriptor with
+ * IDE lets TADV set a shorter or longer gap than ITR for transmit causes.
+ */
+static void test_irq_floor_and_tadv(void **state)
+{
+	struct harness *h = *state;
+
+	ring_setup(h, 8);
+	wr(h, E1000_IMS, E1000_ICR_TXDW | E1000_ICR_RXT0);
+	wr(h, E1000_ICS, E1000_ICR_TXDW);
+	assert_int_equal(h->irq_raises, 1);
+	rd(h, E1000_ICR);
+	h->now += 100000; /* 100 us: under the floor */
+	wr(h, E1000_ICS, E1000_ICR_RXT0);
+	assert_false(h->irq);
+	assert_int_equal(h->timers, 1);
+	h->now += 28000;
+	e1000__itr_expired(&h->e);
+	assert_int_equal(h->irq_raises, 2);
+	rd(h, E1000_ICR);
+
+	/* ITR 1 ms, TADV 256 us: with IDE, transmit causes wait only TADV. */
+	wr(h, E1000_ITR, 3906);
+	wr(h, E1000_TADV, 250);
+	h->now += 2000000;
+	send_one(h, 0, 0);
+	assert_int_equal(h->irq_raises, 3);
+	rd(h, E1000_ICR);
+	h->now += 300000; /* past TADV (256 us), within ITR (1 ms) */
+	send_one(h, 1, E1000_TXD_CMD_IDE);
+	assert_int_equal(h->irq_raises, 4);
+	rd(h, E1000_ICR);
+	h->now += 300000; /* no IDE since: ITR again */
+	send_one(h, 2, 0);
+	assert_int_equal(h->irq_raises, 4);
+	assert_false(h->irq);
+}
+
 static void test_tx_good(void **state)
 {
 	struct harness *h = *state;
@@ -275,8 +331,10 @@ static void test_tx_good(void **state)
 	fill(h, BUFS + 0x1000, 0xbb, 60);
 	/* One packet in two descriptors, then a one-descriptor packet. */
 	put_txd(h, 0, BUFS, cmd | 40, 0);
-	put_txd(h, 1, BUFS + 0x1000, cmd | 20 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
-	put_txd(h, 2, BUFS + 0x1000, cmd | 60 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
+	put_txd(h, 1, BUFS + 0x1000,
+		cmd | 20 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
+	put_txd(h, 2, BUFS + 0x1000,
+		cmd | 60 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
 	wr(h, E1000_TDT, 3);
 	assert_int_equal(h->nsent, 2);
 	assert_int_equal(h->sent_len[0], 60);
@@ -297,12 +355,15 @@ static void test_tx_checksum_offload(void **state)
 	struct harness *h = *state;
 	uint8_t pkt[64];
 	uint64_t ctx_lo, ctx;
-	uint32_t dcmd = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D | E1000_TXD_CMD_IFCS;
+	uint32_t dcmd = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D |
+			E1000_TXD_CMD_IFCS;
 
 	/* 14-byte Ethernet + IPv4 header whose checksum the NIC fills in. */
 	memset(pkt, 0, sizeof(pkt));
-	memcpy(pkt + 14, "\x45\x00\x00\x32\x00\x00\x00\x00\x40\x11\x00\x00"
-			 "\x0a\x00\x00\x01\x0a\x00\x00\x02", 20);
+	memcpy(pkt + 14,
+	       "\x45\x00\x00\x32\x00\x00\x00\x00\x40\x11\x00\x00"
+	       "\x0a\x00\x00\x01\x0a\x00\x00\x02",
+	       20);
 	memcpy(guest_mem__ptr(&h->mem, BUFS, sizeof(pkt)), pkt, sizeof(pkt));
 	ring_setup(h, 8);
 	/* Context: IP checksum over 14..33 stored at 24. */
@@ -320,7 +381,8 @@ static void test_tx_checksum_offload(void **state)
 static void test_tx_hostile(void **state)
 {
 	struct harness *h = *state;
-	uint32_t cmd = E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
+	uint32_t cmd = E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP |
+		       E1000_TXD_CMD_RS;
 
 	ring_setup(h, 8);
 	/* Buffer outside RAM, buffer straddling RAM's end, zero length. */
@@ -366,25 +428,29 @@ static void test_tx_tso(void **state)
 {
 	struct harness *h = *state;
 	uint8_t pkt[54 + 3000];
-	uint32_t dcmd = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D | E1000_TXD_CMD_IFCS;
+	uint32_t dcmd = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D |
+			E1000_TXD_CMD_IFCS;
 	uint64_t ctx;
 
 	memset(pkt, 0x11, sizeof(pkt));
 	memset(pkt, 0, 54);
 	pkt[12] = 0x08;
-	memcpy(pkt + 14, "\x45\x00\x00\x00\x12\x34\x00\x00\x40\x06\x00\x00"
-			 "\x0a\x00\x00\x01\x0a\x00\x00\x02", 20);
+	memcpy(pkt + 14,
+	       "\x45\x00\x00\x00\x12\x34\x00\x00\x40\x06\x00\x00"
+	       "\x0a\x00\x00\x01\x0a\x00\x00\x02",
+	       20);
 	pkt[34 + 12] = 0x50; /* TCP data offset 5 */
 	pkt[34 + 13] = 0x19; /* FIN PSH ACK */
 	memcpy(guest_mem__ptr(&h->mem, BUFS, sizeof(pkt)), pkt, sizeof(pkt));
 	ring_setup(h, 8);
 	/* ipcss 14, ipcso 24; tucss 34, tucso 50; hdr 54, mss 1000. */
 	ctx = 14 | 24 << 8 | (uint64_t)(34 | 50 << 8) << 32;
-	put_txd(h, 0, ctx, E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
-				   E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP | 3000,
+	put_txd(h, 0, ctx,
+		E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE | E1000_TXD_CMD_IP |
+			E1000_TXD_CMD_TCP | 3000,
 		54 << 8 | 1000 << 16);
-	put_txd(h, 1, BUFS, dcmd | E1000_TXD_CMD_TSE | sizeof(pkt) |
-				    E1000_TXD_CMD_EOP,
+	put_txd(h, 1, BUFS,
+		dcmd | E1000_TXD_CMD_TSE | sizeof(pkt) | E1000_TXD_CMD_EOP,
 		(E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM) << 8);
 	wr(h, E1000_TDT, 2);
 	assert_int_equal(h->nsent, 3);
@@ -433,7 +499,8 @@ static void test_rx(void **state)
 	assert_int_equal(d[8] | d[9] << 8, 100);
 	assert_true(d[12] & E1000_RXD_STAT_DD);
 	assert_true(d[12] & E1000_RXD_STAT_EOP);
-	assert_int_equal(*(uint8_t *)guest_mem__ptr(&h->mem, BUFS + 99, 1), 0x42);
+	assert_int_equal(*(uint8_t *)guest_mem__ptr(&h->mem, BUFS + 99, 1),
+			 0x42);
 	assert_true(h->irq);
 	assert_int_equal(rd(h, E1000_RDH), 1);
 	/* Another unicast MAC is filtered, broadcast accepted. */
@@ -500,17 +567,26 @@ static void test_reset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_eeprom_eerd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_eeprom_microwire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_link_and_phy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icr_read_to_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eeprom_eerd, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_eeprom_microwire, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_link_and_phy, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_icr_read_to_clear, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_itr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_irq_floor_and_tadv, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_tx_good, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_checksum_offload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_checksum_offload, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tx_hostile, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_tx_tso, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rx_fcs_and_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_fcs_and_hostile, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
 	};
 

@@ -108,11 +108,12 @@ static void test_bar_sizing(void **state)
 	struct pci_device d;
 
 	pci_device__init(&d, vm, "t", 1, 2, 0, 0, false);
-	assert_int_equal(pci_device__add_bar(&d, 0, PCI_BAR_MEM32, 0x20000,
-					     false), 0);
-	assert_int_equal(pci_device__add_bar(&d, 1, PCI_BAR_IO, 0x40, false), 0);
-	assert_int_equal(pci_device__add_bar(&d, 2, PCI_BAR_MEM64, SZ_4G * 2,
-					     true), 0);
+	assert_int_equal(
+		pci_device__add_bar(&d, 0, PCI_BAR_MEM32, 0x20000, false), 0);
+	assert_int_equal(pci_device__add_bar(&d, 1, PCI_BAR_IO, 0x40, false),
+			 0);
+	assert_int_equal(
+		pci_device__add_bar(&d, 2, PCI_BAR_MEM64, SZ_4G * 2, true), 0);
 	assert_int_equal(pci__register(vm, &d), 0);
 
 	/* The sizing handshake: all ones in, size mask and type bits out. */
@@ -146,10 +147,11 @@ static void test_bar_placement_and_move(void **state)
 	pci_device__init(&hb, vm, "hb", 1, 1, 0x060000, 0, false);
 	assert_int_equal(pci__register(vm, &hb), 0);
 	pci_device__init(&d, vm, "t", 1, 2, 0, 0, false);
-	assert_int_equal(pci_device__add_bar(&d, 0, PCI_BAR_MEM32, 0x1000,
-					     false), 0);
+	assert_int_equal(
+		pci_device__add_bar(&d, 0, PCI_BAR_MEM32, 0x1000, false), 0);
 	assert_int_equal(pci_device__add_bar_region(&d, 0, 0, 0x1000, bar_fn,
-						    &d, "regs"), 0);
+						    &d, "regs"),
+			 0);
 	assert_int_equal(pci__register(vm, &d), 0);
 	assert_int_equal(d.slot, 1);
 
@@ -172,7 +174,8 @@ static void test_bar_placement_and_move(void **state)
 	/* A move over another range (ECAM-like, registered here) is refused
 	 * without crashing, and the BAR stops decoding. */
 	assert_int_equal(iobus__register(&vm->mmio_bus, 0xd0100000, 0x1000,
-					 bar_fn, NULL, "other"), 0);
+					 bar_fn, NULL, "other"),
+			 0);
 	wr(vm, 1, PCI_BASE_ADDRESS_0, 0xd0100000, 4);
 	assert_false(d.bars[0].mapped);
 	/* Zero means unassigned. */
@@ -191,15 +194,18 @@ static void test_64bit_bar(void **state)
 	uint8_t data[8];
 
 	pci_device__init(&d, vm, "t", 1, 2, 0, 0, false);
-	assert_int_equal(pci_device__add_bar(&d, 0, PCI_BAR_MEM64, 0x4000,
-					     false), 0);
+	assert_int_equal(
+		pci_device__add_bar(&d, 0, PCI_BAR_MEM64, 0x4000, false), 0);
 	assert_int_equal(pci_device__add_bar_region(&d, 0, 0, 0x4000, bar_fn,
-						    &d, "regs"), 0);
+						    &d, "regs"),
+			 0);
 	/* BAR5 cannot start a 64-bit pair; sizes must be powers of two. */
 	assert_int_equal(pci_device__add_bar(&d, 5, PCI_BAR_MEM64, 0x4000,
-					     false), -EINVAL);
+					     false),
+			 -EINVAL);
 	assert_int_equal(pci_device__add_bar(&d, 3, PCI_BAR_MEM32, 0x3000,
-					     false), -EINVAL);
+					     false),
+			 -EINVAL);
 	assert_int_equal(pci__register(vm, &d), 0);
 	assert_int_equal(d.bars[0].addr, PCI_MMIO64_START);
 	assert_int_equal(rd(vm, 0, PCI_BASE_ADDRESS_1, 4),
@@ -209,8 +215,8 @@ static void test_64bit_bar(void **state)
 	wr(vm, 0, PCI_BASE_ADDRESS_0, 0xc8000000, 4);
 	assert_true(iobus__access(&vm->mmio_bus, 0xc8000000, data, 8, false));
 	wr(vm, 0, PCI_BASE_ADDRESS_1, 0x90, 4);
-	assert_true(iobus__access(&vm->mmio_bus, 0x90c8000000ULL, data, 8,
-				  false));
+	assert_true(
+		iobus__access(&vm->mmio_bus, 0x90c8000000ULL, data, 8, false));
 	assert_false(iobus__access(&vm->mmio_bus, 0xc8000000, data, 8, false));
 	/* An address past 48 bits does not decode. */
 	wr(vm, 0, PCI_BASE_ADDRESS_1, 0xffff0000, 4);
@@ -245,7 +251,8 @@ static void test_capability_chain(void **state)
 	e2 = pci_config__add_ext_cap(&c, PCI_EXT_CAP_ID_DSN, 1, 12);
 	assert_int_equal(e1, 0x100);
 	assert_int_equal(pci_config__read(&c, e1, 4) >> 20, e2);
-	assert_int_equal(pci_config__read(&c, e2, 4) & 0xffff, PCI_EXT_CAP_ID_DSN);
+	assert_int_equal(pci_config__read(&c, e2, 4) & 0xffff,
+			 PCI_EXT_CAP_ID_DSN);
 	assert_int_equal(pci_config__read(&c, 0x1000 - 4, 4), 0);
 }
 

@@ -40,8 +40,8 @@ static struct pci_device *setup(struct sent *s)
 	iobus__init(&vm.mmio_bus, "mmio");
 	assert_int_equal(pci__init_bus(&vm), 0);
 	pci_device__init(&d, &vm, "t", 1, 2, 0, 0, false);
-	assert_int_equal(pci_device__add_bar(&d, 1, PCI_BAR_MEM32, 0x1000,
-					     false), 0);
+	assert_int_equal(
+		pci_device__add_bar(&d, 1, PCI_BAR_MEM32, 0x1000, false), 0);
 	assert_int_equal(pci_msix__init(&d, 4, 1, 0, 0x800), 0);
 	d.msix->deliver = record;
 	d.msix->deliver_opaque = s;
@@ -78,8 +78,8 @@ static void ctrl(struct pci_device *d, uint16_t v)
 	pci__config_write(&vm, 0, 0, d->msix->cap + PCI_MSIX_FLAGS, v, 2);
 }
 
-static void program(struct pci_device *d, int vec, uint64_t addr,
-		    uint32_t data, bool masked)
+static void program(struct pci_device *d, int vec, uint64_t addr, uint32_t data,
+		    bool masked)
 {
 	twrite(d, vec * 16 + 0, (uint32_t)addr);
 	twrite(d, vec * 16 + 4, addr >> 32);
@@ -96,8 +96,10 @@ static void test_capability(void **state)
 	assert_int_equal(pci_config__find_cap(&d->cfg, PCI_CAP_ID_MSIX), cap);
 	/* Table size is N-1 and read-only; BIR and offsets read back. */
 	ctrl(d, 0x07ff);
-	assert_int_equal(pci__config_read(&vm, 0, 0, cap + PCI_MSIX_FLAGS, 2), 3);
-	assert_int_equal(pci__config_read(&vm, 0, 0, cap + PCI_MSIX_TABLE, 4), 1);
+	assert_int_equal(pci__config_read(&vm, 0, 0, cap + PCI_MSIX_FLAGS, 2),
+			 3);
+	assert_int_equal(pci__config_read(&vm, 0, 0, cap + PCI_MSIX_TABLE, 4),
+			 1);
 	assert_int_equal(pci__config_read(&vm, 0, 0, cap + PCI_MSIX_PBA, 4),
 			 0x800 | 1);
 	/* Vectors start masked. */
@@ -190,7 +192,9 @@ static void test_msi_multi_message(void **state)
 	assert_int_equal(pci__register(&vm, &d), 0);
 	cap = d.msi->cap;
 	/* Multiple Message Capable = 4 vectors (log2 2). */
-	assert_int_equal((pci__config_read(&vm, 0, 0, cap + PCI_MSI_FLAGS, 2) >> 1) & 7, 2);
+	assert_int_equal((pci__config_read(&vm, 0, 0, cap + PCI_MSI_FLAGS, 2) >>
+			  1) & 7,
+			 2);
 	pci__config_write(&vm, 0, 0, cap + PCI_MSI_ADDRESS_LO, 0xfee00000, 4);
 	pci__config_write(&vm, 0, 0, cap + PCI_MSI_ADDRESS_HI, 0, 4);
 	pci__config_write(&vm, 0, 0, cap + PCI_MSI_DATA_64, 0x4060, 2);
@@ -205,7 +209,8 @@ static void test_msi_multi_message(void **state)
 	pci__config_write(&vm, 0, 0, cap + PCI_MSI_MASK_64, 1, 4);
 	pci_msi__notify(d.msi, 0);
 	assert_int_equal(s.n, 1);
-	assert_int_equal(pci__config_read(&vm, 0, 0, cap + PCI_MSI_PENDING_64, 4), 1);
+	assert_int_equal(
+		pci__config_read(&vm, 0, 0, cap + PCI_MSI_PENDING_64, 4), 1);
 	pci__config_write(&vm, 0, 0, cap + PCI_MSI_MASK_64, 0, 4);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.data[1], 0x4060);

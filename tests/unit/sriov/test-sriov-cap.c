@@ -78,7 +78,8 @@ static void test_vf_addresses(void **state)
 	assert_int_equal(sriov__vf_addr(&pf, &c, 2, &vf), -ERANGE);
 
 	/* A NIC whose 64th VF crosses into the next bus. */
-	c = (struct sriov_cap){ .total_vfs = 128, .vf_offset = 0x80,
+	c = (struct sriov_cap){ .total_vfs = 128,
+				.vf_offset = 0x80,
 				.vf_stride = 2 };
 	pf = (struct pci_addr){ 0x0001, 0x3b, 0, 0 };
 	assert_int_equal(sriov__vf_addr(&pf, &c, 63, &vf), 0);

@@ -30,7 +30,8 @@ static struct nlattr *vf_info(struct nl_msg *msg)
 	struct nlattr *list, *info;
 
 	/* libnl changes links with RTM_NEWLINK on an existing ifindex. */
-	assert_true(h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_SETLINK);
+	assert_true(h->nlmsg_type == RTM_NEWLINK ||
+		    h->nlmsg_type == RTM_SETLINK);
 	assert_int_equal(ifi->ifi_index, IFINDEX);
 	list = nlmsg_find_attr(h, sizeof(*ifi), IFLA_VFINFO_LIST);
 	assert_non_null(list);
@@ -54,7 +55,8 @@ static void only(struct nlattr *info, int type)
 	struct nlattr *a;
 	int rem, n = 0;
 
-	nla_for_each_nested(a, info, rem) {
+	nla_for_each_nested(a, info, rem)
+	{
 		n++;
 		assert_int_equal(nla_type(a), type);
 	}
@@ -67,16 +69,16 @@ static struct nl_msg *build(enum sriov_vf_attr attr,
 {
 	struct nl_msg *msg = NULL;
 
-	assert_int_equal(sriov_vf__build_request(IFINDEX, VF, attr, want, cur,
-						 &msg),
-			 0);
+	assert_int_equal(
+		sriov_vf__build_request(IFINDEX, VF, attr, want, cur, &msg), 0);
 	assert_non_null(msg);
 	return msg;
 }
 
 static void test_mac(void **state)
 {
-	struct sriov_vf_config w = { .mac = { 2, 0x11, 0x22, 0x33, 0x44, 0x55 } };
+	struct sriov_vf_config w = { .mac = { 2, 0x11, 0x22, 0x33, 0x44,
+					      0x55 } };
 	struct nl_msg *m = build(SRIOV_VF_MAC, &w, NULL);
 	struct nlattr *info = vf_info(m);
 	struct ifla_vf_mac *mac = vf_attr(info, IFLA_VF_MAC, sizeof(*mac));
@@ -98,16 +100,17 @@ static void test_vlan_qos(void **state)
 	/* libnl sends the VLAN list form (IFLA_VF_VLAN_LIST/VLAN_INFO). */
 	list = nla_find(nla_data(info), nla_len(info), IFLA_VF_VLAN_LIST);
 	if (list) {
-		nla_for_each_nested(a, list, rem)
-			if (nla_type(a) == IFLA_VF_VLAN_INFO)
-				vi = nla_data(a);
+		nla_for_each_nested(a, list,
+				    rem) if (nla_type(a) == IFLA_VF_VLAN_INFO)
+			vi = nla_data(a);
 		assert_non_null(vi);
 		assert_int_equal(vi->vf, VF);
 		assert_int_equal(vi->vlan, 100);
 		assert_int_equal(vi->qos, 3);
 		assert_int_equal(vi->vlan_proto, htons(ETH_P_8021Q));
 	} else {
-		struct ifla_vf_vlan *v = vf_attr(info, IFLA_VF_VLAN, sizeof(*v));
+		struct ifla_vf_vlan *v =
+			vf_attr(info, IFLA_VF_VLAN, sizeof(*v));
 
 		assert_int_equal(v->vf, VF);
 		assert_int_equal(v->vlan, 100);
@@ -118,7 +121,8 @@ static void test_vlan_qos(void **state)
 
 static void test_flags(void **state)
 {
-	struct sriov_vf_config w = { .spoofchk = true, .trust = false,
+	struct sriov_vf_config w = { .spoofchk = true,
+				     .trust = false,
 				     .link = SRIOV_LINK_DISABLE };
 	struct nl_msg *m;
 	struct ifla_vf_spoofchk *sc;
@@ -162,26 +166,37 @@ static void test_rate_keeps_the_other_bound(void **state)
 static void test_parse(void **state)
 {
 	struct sriov_vf_config c;
-	char *good[] = { "mac=02:11:22:33:44:55", "vlan=100", "qos=3",
-			 "spoofchk=on", "trust=off", "link=enable", "rate=10:20" };
+	char *good[] = { "mac=02:11:22:33:44:55",
+			 "vlan=100",
+			 "qos=3",
+			 "spoofchk=on",
+			 "trust=off",
+			 "link=enable",
+			 "rate=10:20" };
 	char *bad[][2] = {
-		{ "vlan=4096", NULL },     { "qos=1", NULL },
-		{ "mac=01:00:5e:00:00:01", NULL }, { "spoofchk=yes", NULL },
-		{ "link=up", NULL },       { "rate=20:10", NULL },
-		{ "rate=:", NULL },        { "rate=5", NULL },
-		{ "color=red", NULL },     { "trust", NULL },
+		{ "vlan=4096", NULL },
+		{ "qos=1", NULL },
+		{ "mac=01:00:5e:00:00:01", NULL },
+		{ "spoofchk=yes", NULL },
+		{ "link=up", NULL },
+		{ "rate=20:10", NULL },
+		{ "rate=:", NULL },
+		{ "rate=5", NULL },
+		{ "color=red", NULL },
+		{ "trust", NULL },
 	};
 	int i;
 
 	assert_int_equal(sriov_vf_config__parse(ARRAY_SIZE(good), good, &c), 0);
-	assert_int_equal(c.set, BIT(SRIOV_VF_MAC) | BIT(SRIOV_VF_VLAN) |
-					BIT(SRIOV_VF_SPOOFCHK) |
-					BIT(SRIOV_VF_TRUST) | BIT(SRIOV_VF_LINK) |
-					BIT(SRIOV_VF_RATE));
+	assert_int_equal(c.set,
+			 BIT(SRIOV_VF_MAC) | BIT(SRIOV_VF_VLAN) |
+				 BIT(SRIOV_VF_SPOOFCHK) | BIT(SRIOV_VF_TRUST) |
+				 BIT(SRIOV_VF_LINK) | BIT(SRIOV_VF_RATE));
 	assert_int_equal(c.qos, 3);
 	assert_true(c.have_min && c.have_max);
 	for (i = 0; i < (int)ARRAY_SIZE(bad); i++)
-		assert_int_equal(sriov_vf_config__parse(1, bad[i], &c), -EINVAL);
+		assert_int_equal(sriov_vf_config__parse(1, bad[i], &c),
+				 -EINVAL);
 	assert_int_equal(sriov_vf_config__parse(0, good, &c), -EINVAL);
 }
 

@@ -27,8 +27,8 @@ static void whole_bar_mapped(void **state)
 {
 	struct vfio_bar_layout l;
 
-	assert_int_equal(vfio_bar__layout(0x20000, true, NULL, 0, NULL, PAGE, &l),
-			 0);
+	assert_int_equal(
+		vfio_bar__layout(0x20000, true, NULL, 0, NULL, PAGE, &l), 0);
 	assert_int_equal(l.nr_mapped, 1);
 	assert_range(&l.mapped[0], 0, 0x20000);
 	assert_int_equal(l.nr_trapped, 0);
@@ -108,9 +108,8 @@ static void sparse_areas_page_aligned(void **state)
 	};
 	struct vfio_bar_layout l;
 
-	assert_int_equal(vfio_bar__layout(0x8000, true, areas, 3, NULL, PAGE,
-					  &l),
-			 0);
+	assert_int_equal(
+		vfio_bar__layout(0x8000, true, areas, 3, NULL, PAGE, &l), 0);
 	assert_int_equal(l.nr_mapped, 2);
 	assert_range(&l.mapped[0], 0x1000, 0x2000);
 	assert_range(&l.mapped[1], 0x3000, 0x8000);

@@ -151,7 +151,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(nvme_pf_shows_no_sriov, clear),
-		cmocka_unit_test_setup(hidden_cap_in_the_middle_unlinked, clear),
+		cmocka_unit_test_setup(hidden_cap_in_the_middle_unlinked,
+				       clear),
 		cmocka_unit_test_setup(null_cap_body_stops_at_next_cap, clear),
 		cmocka_unit_test_setup(looping_chain_ends, clear),
 		cmocka_unit_test_setup(self_loop_and_wild_pointers_end, clear),
