@@ -474,15 +474,27 @@ def outer(a):
                  "--packets", str(a.packets), "--size", str(a.size), "--rtts", str(a.rtts),
                  "--timeout", str(a.timeout), "--triovm", a.triovm, "--vswitch", a.vswitch,
                  "--netperf", a.netperf, "--kernel", a.kernel, "--initrd", a.initrd]
+    failure = os.path.join(a.out, ".testhost-failure")
     runner = [os.path.join(src, "tests/testhost/run"), "--build-dir", build, "--devices", "nics",
-              "--memory", "3072", "--share", a.out,
+              "--memory", "3072", "--share", a.out, "--failure-file", failure,
               "--timeout", str(a.timeout * len(a.modes) * len(a.vmms) + 300), "--"]
-    status = subprocess.call(runner + inner_cmd)
-    if status == 125 and not os.path.exists(os.path.join(a.out, "inner.json")):
-        # The harness gave up on the test host (a hung software-emulated
-        # kernel, see tests/testhost/run): one more try, from the start.
-        log("triovm compare: the test host failed (see above); trying once more")
+    for attempt in (1, 2):
+        # Results are read from inner.json: none may be left from before.
+        for stale in (failure, os.path.join(a.out, "inner.json")):
+            if os.path.exists(stale):
+                os.unlink(stale)
         status = subprocess.call(runner + inner_cmd)
+        try:
+            with open(failure) as f:
+                why = f.read().strip()
+        except OSError:
+            why = ""
+        if attempt == 2 or why not in ("hung", "crashed"):
+            break
+        # The software-emulated test host died under the runs (its kernel
+        # locked up, or it ended without a status; see tests/testhost/run):
+        # that says nothing about the VMMs, so once more, from the start.
+        log("triovm compare: the test host %s (see above); trying once more" % why)
     try:
         with open(os.path.join(a.out, "inner.json")) as f:
             inner_res = json.load(f)

@@ -14,21 +14,21 @@ guest_initrd "$WORK/initrd" "$WORK/guest-init" "pvpanic_mmio"
 
 cat >"$WORK/inner.sh" <<INNER
 #!/bin/sh
-timeout 300 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/initrd" \
+timeout 180 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/initrd" \
 	--cpus 2 --memory 256M --cmdline "console=ttyS0 quiet panic=-1" \
 	--stats "$WORK/stats.json" </dev/null
 echo "E2E-STATUS: \$?"
 
 # The same guest on 2 MiB huge pages (memfd on hugetlbfs).
 echo 160 >/proc/sys/vm/nr_hugepages
-timeout 300 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/initrd" \
+timeout 180 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/initrd" \
 	--memory 256M,hugepages=on --cmdline "console=ttyS0 quiet" \
 	</dev/null >"$WORK/huge.out" 2>&1
 echo "E2E-HUGE-STATUS: \$?"
 sed 's/^E2E-/E2E-HUGE-/' "$WORK/huge.out"
 grep -E 'HugePages_(Total|Free)' /proc/meminfo
 INNER
-in_kvm_host --timeout 600 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --timeout 420 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 expect_line "$WORK/out" '^E2E-MARKER: guest is up' "the guest's marker"
 expect_line "$WORK/out" '^E2E-CPUS: 2$' "2 CPUs in /proc/cpuinfo"

@@ -36,6 +36,10 @@ WORK=$(mktemp -d "$BUILD/e2e-work/$TEST_NAME.XXXXXX")
 if [ -z "${TRIOVM_KEEP_WORK:-}" ]; then
 	trap 'rm -rf "$WORK"' EXIT
 fi
+# Killed (meson's timeout): show how far the test host got first.
+trap 'echo "FAIL ($TEST_NAME): killed; the test host had printed:" >&2
+	tail -n 60 "$WORK"/.testhost-attempt*.log >&2 2>/dev/null
+	exit 143' TERM
 
 # guest_initrd OUT INIT_SCRIPT "MODULES"
 guest_initrd() {
@@ -48,11 +52,22 @@ have_kvm() {
 	[ -z "${TRIOVM_FORCE_TESTHOST:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
 }
 
+# The test's own stderr, for notes that must reach meson's log even while a
+# caller redirects in_kvm_host's output to a file.
+exec 7>&2
+
 # in_kvm_host [--devices LIST] [--memory MB] [--timeout S] -- COMMAND...
 # Runs COMMAND where KVM is; $WORK is writable there. Emulated PCI devices
 # (--devices) exist only in the test host, so asking for them always uses it.
+#
+# A software-emulated test host sometimes dies under the command (its kernel
+# locks up, or it ends without the command's status: tests/testhost/run says
+# which). That is not the result of the test, so the command runs once more
+# on a fresh test host, with the files the first attempt left in $WORK
+# removed; what is printed is the last attempt's output, after a note naming
+# the failed one. Any other failure, a timeout included, is the result.
 in_kvm_host() {
-	local devices=none args=()
+	local devices=none args=() attempt rc why first log
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--devices) devices=$2; args+=(--devices "$2"); shift 2 ;;
@@ -62,11 +77,34 @@ in_kvm_host() {
 	done
 	if [ "$devices" = none ] && have_kvm; then
 		"$@"
-	else
-		[ "$devices" != none ] || args+=(--devices none)
-		"$SRC/tests/testhost/run" --build-dir "$BUILD" --share "$WORK" \
-			"${args[@]}" -- "$@"
+		return
 	fi
+	[ "$devices" != none ] || args+=(--devices none)
+	for attempt in 1 2; do
+		log=$WORK/.testhost-attempt$attempt.log
+		touch "$WORK/.testhost-attempt$attempt.start"
+		rm -f "$WORK/.testhost-failure"
+		rc=0
+		"$SRC/tests/testhost/run" --build-dir "$BUILD" --share "$WORK" \
+			--failure-file "$WORK/.testhost-failure" "${args[@]}" -- "$@" \
+			>"$log" 2>&1 || rc=$?
+		why=$(cat "$WORK/.testhost-failure" 2>/dev/null || true)
+		[ "$attempt" = 2 ] || first=$why
+		case $attempt:$why in
+		1:hung | 1:crashed) ;;
+		*) break ;;
+		esac
+		{
+			echo "[$TEST_NAME] the test host $why under attempt 1 (the software-emulated host failed, not the command); its last lines:"
+			tail -n 25 "$log" | sed 's/^/  | /'
+			echo "[$TEST_NAME] attempt 2 on a fresh test host"
+		} >&7
+		find "$WORK" -mindepth 1 ! -type d -newer "$WORK/.testhost-attempt1.start" \
+			! -name '.testhost-attempt*' -delete
+	done
+	[ "$attempt" = 1 ] || echo "testhost: attempt 1 failed ($first); this is attempt 2"
+	cat "$log"
+	return $rc
 }
 
 # expect_line FILE REGEX WHAT

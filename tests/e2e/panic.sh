@@ -20,7 +20,7 @@ guest_initrd "$WORK/idle-initrd" "$WORK/idle-init" "pvpanic_mmio"
 cat >"$WORK/inner.sh" <<INNER
 #!/bin/sh
 # panic=0: the guest would hang forever, so only pvpanic can end the VM.
-timeout 300 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/panic-initrd" \
+timeout 240 "$TRIOVM" run --kernel "$VMLINUZ" --initrd "$WORK/panic-initrd" \
 	--memory 256M --cmdline "console=ttyS0 quiet panic=0" </dev/null
 echo "E2E-PANIC-STATUS: \$?"
 
@@ -28,7 +28,7 @@ echo "E2E-PANIC-STATUS: \$?"
 	--cmdline "console=ttyS0 quiet" </dev/null >"$WORK/idle.out" 2>&1 &
 pid=\$!
 i=0
-while ! grep -q "E2E-MARKER: idling" "$WORK/idle.out" && [ \$i -lt 300 ]; do
+while ! grep -q "E2E-MARKER: idling" "$WORK/idle.out" && [ \$i -lt 150 ]; do
 	sleep 1; i=\$((i + 1))
 done
 kill -TERM \$pid
@@ -36,7 +36,7 @@ wait \$pid
 echo "E2E-TERM-STATUS: \$?"
 cat "$WORK/idle.out"
 INNER
-in_kvm_host --timeout 900 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --timeout 420 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 expect_line "$WORK/out" '^E2E-MARKER: about to panic' "the panicking guest's marker"
 expect_line "$WORK/out" 'Kernel panic' "the guest kernel's panic message"

@@ -9,7 +9,7 @@
 
 MODES="emulated vhost-user passthrough"
 status=0
-"$TRIOVM" compare --packets 3000 --rtts 100 --out "$WORK/compare" \
+"$TRIOVM" compare --packets 3000 --rtts 100 --timeout 150 --out "$WORK/compare" \
 	>"$WORK/out" 2>&1 || status=$?
 cat "$WORK/out"
 [ $status = 0 ] || fail "expected triovm compare to exit 0, got $status"

@@ -82,7 +82,7 @@ run qemu tap1 qemu-system-x86_64 -accel kvm -cpu host -m 256 -smp 1 \
 	-netdev tap,id=n0,ifname=tap1,script=no,downscript=no \
 	-device e1000,netdev=n0
 INNER
-in_kvm_host --timeout 1200 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --timeout 600 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 sent=$(sed -n 's/^E2E-SENT: //p' "$WORK/out")
 [ -n "$sent" ] || { tail -40 "$WORK/out"; fail "the test host did not run the test"; }

@@ -36,7 +36,7 @@ st \$T sriov set lo 0 trust=on
 st \$T sriov set nosuchdev 0 trust=on
 st \$T sriov set \$DEV 0000:00:1f.0 trust=on
 INNER
-in_kvm_host --timeout 900 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --timeout 480 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 check() {
 	expect_line "$WORK/out" "^E2E-STATUS .*$1 => $2\$" "'$1' to exit $2"

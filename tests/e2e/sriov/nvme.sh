@@ -86,7 +86,7 @@ st \$T sriov bind \$PF
 st \$T sriov bind 0000:00:1f.0
 st \$T sriov frobnicate
 INNER
-in_kvm_host --devices nvme --timeout 900 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --devices nvme --timeout 480 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 # check "COMMAND-REGEX" STATUS [MESSAGE-REGEX]
 check() {

@@ -78,7 +78,7 @@ dmesg | grep -i dmar | sed 's/^/E2E-DMESG: /'
 \$T vfio unbind \$EDU
 sed 's/^/[guest] /' \$W/guest.out
 INNER
-in_kvm_host --devices edu --timeout 600 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --devices edu --timeout 360 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 grep -q '^E2E-HOST-EDU: ..' "$WORK/out" || { tail -40 "$WORK/out"; fail "the test host did not run the test"; }
 expect_line "$WORK/out" '^E2E-STATUS: 0$' "triovm to exit 0 after the guest powered off"

@@ -79,7 +79,7 @@ echo "E2E-DRIVER-AFTER-BIND: \$(basename \$(readlink /sys/bus/pci/devices/\$NIC/
 echo "E2E-DRIVER-AFTER: \$(basename \$(readlink /sys/bus/pci/devices/\$NIC/driver))"
 sed 's/^/[guest] /' \$W/guest.out
 INNER
-in_kvm_host --devices nics --timeout 900 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --devices nics --timeout 480 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 
 sent=$(sed -n 's/^E2E-SENT: //p' "$WORK/out")
 [ -n "$sent" ] || { tail -40 "$WORK/out"; fail "the test host did not run the test"; }

@@ -96,7 +96,7 @@ echo "E2E-DONE"
 INNER
 } >"$WORK/inner.sh"
 
-in_kvm_host --devices nics,edu --timeout 600 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
+in_kvm_host --devices nics,edu --timeout 360 -- sh "$WORK/inner.sh" >"$WORK/out" 2>&1 || true
 expect_line "$WORK/out" '^E2E-DONE' "the checks in the test host to run to the end"
 
 status_of() {

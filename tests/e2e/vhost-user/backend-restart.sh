@@ -75,7 +75,7 @@ vm_stop a
 vm_stop b
 backend_stop
 INNER
-VU_TIMEOUT=1700 vu_run "$WORK/inner.sh"
+VU_TIMEOUT=700 vu_run "$WORK/inner.sh"
 
 a=$WORK/a.out
 b=$WORK/b.out

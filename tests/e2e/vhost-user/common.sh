@@ -49,22 +49,25 @@ vu_initrd() {
 
 # vu_run INNER_SCRIPT: run it where KVM is, output in $WORK/inner.out.
 vu_run() {
-	local status=0
-	in_kvm_host --timeout "${VU_TIMEOUT:-1500}" -- \
+	local status=0 why
+	in_kvm_host --timeout "${VU_TIMEOUT:-600}" -- \
 		env TRIOVM="$TRIOVM" VMLINUZ="$VMLINUZ" WORK="$WORK" \
 		VSWITCH="$VSWITCH" VU_DIR="$VU_DIR" PREFIX="triovm-$TEST_NAME-$$" \
 		bash "$1" >"$WORK/inner.out" 2>&1 || status=$?
 	# The guests' consoles end their lines with CR LF.
 	sed -i 's/\r$//' "$WORK"/*.out
 	if [ $status != 0 ]; then
-		echo "---- inner script output ----" >&2
-		tail -n 80 "$WORK/inner.out" >&2
+		# Most telling last: a log's tail shows only its end.
 		for f in "$WORK"/*.out; do
 			[ "$f" = "$WORK/inner.out" ] && continue
 			echo "---- last lines of $f ----" >&2
 			tail -n 30 "$f" >&2
 		done
-		fail "expected the inner script to succeed (status $status)"
+		echo "---- inner script output ----" >&2
+		tail -n 80 "$WORK/inner.out" >&2
+		why=$(grep -E '^(INNER-FAIL|testhost): ' "$WORK/inner.out" |
+			grep -v "^testhost: last lines" | tail -n 1)
+		fail "expected the inner script to succeed (status $status${why:+: $why})"
 	fi
 }
 

@@ -85,7 +85,7 @@ vm_wait a 60
 vm_stop b
 backend_stop
 INNER
-VU_TIMEOUT=1700 vu_run "$WORK/inner.sh"
+VU_TIMEOUT=900 vu_run "$WORK/inner.sh"
 
 a=$WORK/a.out
 b=$WORK/b.out
