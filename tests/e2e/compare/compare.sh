@@ -73,8 +73,14 @@ for v in ("triovm", "qemu"):
     emu, vu, pt = (by[(m, v)] for m in modes)
     # Every register access of the emulated NIC exits; virtio kicks go to the
     # backend through ioeventfds; passthrough touches the device directly.
+    # How many register accesses a packet costs on the emulated NIC depends on
+    # how the guest's driver batches (one TDT write per burst, fewer
+    # interrupts when the ring is busy): QEMU's e1000 has measured from 0.86 to
+    # 6 per packet here. The order between the modes is what holds.
     assert emu["exits_per_packet"] > vu["exits_per_packet"], (v, "KVM exits")
-    assert emu["vmm_handled_exits_per_packet"] > 1, (v, emu["vmm_handled_exits_per_packet"])
+    assert emu["vmm_handled_exits_per_packet"] > 0.25, (v, emu["vmm_handled_exits_per_packet"])
+    assert emu["vmm_handled_exits_per_packet"] > 4 * max(
+        vu["vmm_handled_exits_per_packet"], pt["vmm_handled_exits_per_packet"]), (v, "VMM-handled")
     assert vu["vmm_handled_exits_per_packet"] < 0.05, (v, vu["vmm_handled_exits_per_packet"])
     assert pt["vmm_handled_exits_per_packet"] < 0.05, (v, pt["vmm_handled_exits_per_packet"])
     assert emu["backend_cpu_us_per_packet"] == 0 and vu["backend_cpu_us_per_packet"] > 0, v
