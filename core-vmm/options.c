@@ -48,8 +48,9 @@ void vm_options__usage(FILE *f)
 	      "                           ends (and on SIGUSR2, for a snapshot)\n"
 	      "  -h, --help               this text\n"
 	      "\n"
-	      "Exit status: 0 guest powered off or rebooted (or SIGINT/SIGTERM), 1 triovm\n"
-	      "failed while the guest ran, 2 bad command line or environment, 3 guest panic.\n",
+	      "Exit status: 0 guest powered off or rebooted (or SIGINT/SIGTERM, or the host\n"
+	      "took a passed-through device back), 1 triovm failed while the guest ran,\n"
+	      "2 bad command line or environment, 3 guest panic.\n",
 	      f);
 }
 

@@ -26,9 +26,13 @@
 const char *vm__stop_reason_name(enum vm_stop_reason reason)
 {
 	static const char *const names[] = {
-		[VM_STOP_NONE] = "running",  [VM_STOP_POWEROFF] = "poweroff",
-		[VM_STOP_REBOOT] = "reboot", [VM_STOP_PANIC] = "panic",
-		[VM_STOP_SIGNAL] = "signal", [VM_STOP_ERROR] = "error",
+		[VM_STOP_NONE] = "running",
+		[VM_STOP_POWEROFF] = "poweroff",
+		[VM_STOP_REBOOT] = "reboot",
+		[VM_STOP_PANIC] = "panic",
+		[VM_STOP_SIGNAL] = "signal",
+		[VM_STOP_ERROR] = "error",
+		[VM_STOP_DEVICE_REQUEST] = "device-request",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";

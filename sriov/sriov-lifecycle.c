@@ -28,34 +28,78 @@ bool sriov__vf_in_use(const char *sysfs, const struct sriov_vf *vf, char *why,
 	return false;
 }
 
+/*
+ * A VF a guest holds open can only go if the holder lets go when vfio-pci
+ * asks (its request eventfd): triovm stops its VM then (vfio/pci-req.c).
+ * Anything else may never answer, and the kernel would make the writer to
+ * sriov_numvfs wait for it forever, so --force does not cover it.
+ * Returns 0 when no process holds the VF, 1 when triovm does and --force
+ * lets it go, or a negative errno after one line.
+ */
+static int check_vf_holder(const char *sysfs, const struct sriov_vf *vf,
+			   const char *bdf, bool force, const char *action,
+			   bool warn)
+{
+	char comm[64];
+	pid_t pid;
+
+	if (!iommu_driver__vfio(vf->driver))
+		return 0;
+	pid = vfio_group__holder(sysfs, &vf->addr, comm, sizeof(comm));
+	if (!pid)
+		return 0;
+	if (pid < 0) {
+		pr_err("VF %s is in use by a process that could not be found; refusing to %s, even with --force (stop the guest first)",
+		       bdf, action);
+		return -EBUSY;
+	}
+	if (!force) {
+		pr_err("VF %s is in use by a guest (held by pid %d, %s); refusing to %s (stop the guest first%s)",
+		       bdf, pid, comm, action,
+		       strcmp(comm, "triovm") ?
+			       "" :
+			       ", or --force to have triovm stop it");
+		return -EBUSY;
+	}
+	if (strcmp(comm, "triovm")) {
+		pr_err("VF %s is in use by a guest (held by pid %d, %s); refusing to %s, even with --force: only triovm is known to let go of a VF when the kernel asks, and the kernel would wait for it forever (stop the guest first)",
+		       bdf, pid, comm, action);
+		return -EBUSY;
+	}
+	if (warn)
+		pr_warn("VF %s is in use by a guest (held by pid %d, %s); %s anyway (--force): the kernel asks triovm for the VF back and triovm stops that guest",
+			bdf, pid, comm, action);
+	return 1;
+}
+
+/* All VFs are checked before anything is said to go ahead or is changed. */
 static int check_vfs_free(const char *sysfs, const struct sriov_pf *pf,
 			  bool force, const char *action)
 {
 	char bdf[PCI_ADDR_STRLEN], why[256];
-	int i;
+	int pass, i, ret;
 
-	for (i = 0; i < pf->nr_vfs; i++) {
-		pci_addr__format(&pf->vfs[i].addr, bdf);
-		/*
-		 * Not even with --force: vfio-pci's remove would wait for the
-		 * guest to let go of the VF, and the write would hang.
-		 */
-		if (iommu_driver__vfio(pf->vfs[i].driver) &&
-		    vfio_group__busy(sysfs, &pf->vfs[i].addr, bdf)) {
-			pr_err("VF %s is in use by a guest; refusing to %s, even with --force (stop the guest first)",
-			       bdf, action);
-			return -EBUSY;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < pf->nr_vfs; i++) {
+			pci_addr__format(&pf->vfs[i].addr, bdf);
+			ret = check_vf_holder(sysfs, &pf->vfs[i], bdf, force,
+					      action, pass);
+			if (ret < 0)
+				return ret;
+			if (ret)
+				continue;
+			if (!sriov__vf_in_use(sysfs, &pf->vfs[i], why,
+					      sizeof(why)))
+				continue;
+			if (!force) {
+				pr_err("VF %s is in use: %s; refusing to %s (unbind it with `triovm sriov unbind %s`, or --force)",
+				       bdf, why, action, bdf);
+				return -EBUSY;
+			}
+			if (pass)
+				pr_warn("VF %s: %s; %s anyway (--force)", bdf,
+					why, action);
 		}
-		if (!sriov__vf_in_use(sysfs, &pf->vfs[i], why, sizeof(why)))
-			continue;
-		if (force) {
-			pr_warn("VF %s: %s; %s anyway (--force)", bdf, why,
-				action);
-			continue;
-		}
-		pr_err("VF %s is in use: %s; refusing to %s (unbind it with `triovm sriov unbind %s`, or --force)",
-		       bdf, why, action, bdf);
-		return -EBUSY;
 	}
 	return 0;
 }

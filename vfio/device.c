@@ -128,7 +128,8 @@ void vfio_device__close(struct vfio_device *dev)
 
 	if (dev->fd >= 0) {
 		/* Leave nothing of the guest's in the device for its next user. */
-		if (dev->reset != VFIO_RESET_NONE && vfio_device__reset(dev))
+		if (dev->reset != VFIO_RESET_NONE && !dev->taken_back &&
+		    vfio_device__reset(dev))
 			pr_warn("%s: reset at release failed", dev->name);
 		close(dev->fd);
 		dev->group->nr_devices--;

@@ -142,22 +142,38 @@ int vfio_group__check_viable(int fd, const char *sysfs, unsigned int id,
 	return -EBUSY;
 }
 
-bool vfio_group__busy(const char *sysfs, const struct pci_addr *a,
-		      const char *bdf)
+pid_t vfio_group__holder(const char *sysfs, const struct pci_addr *a,
+			 char *comm, size_t len)
 {
 	char path[PATH_MAX];
 	unsigned int id;
+	pid_t pid;
 	int fd;
 
+	comm[0] = '\0';
 	if (iommu__group_of(sysfs, a, &id))
-		return false;
+		return 0;
 	snprintf(path, sizeof(path), "%s/%u", VFIO_DEV_DIR, id);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
-		return false;
+		return 0;
 	}
 	if (errno != EBUSY)
+		return 0;
+	pid = find_holder(path, comm, len);
+	return pid > 0 ? pid : -1;
+}
+
+bool vfio_group__busy(const char *sysfs, const struct pci_addr *a,
+		      const char *bdf)
+{
+	unsigned int id;
+	char comm[64];
+	int fd;
+
+	if (!vfio_group__holder(sysfs, a, comm, sizeof(comm)) ||
+	    iommu__group_of(sysfs, a, &id))
 		return false;
 	/* Again, for the line that says who holds it. */
 	fd = vfio_group__open_fd(VFIO_DEV_DIR, id, bdf);

@@ -23,6 +23,7 @@ static const struct pci_device_ops vfio_pci_ops = {
 
 static void vfio_pci_destroy(struct vfio_pci *vp)
 {
+	vfio_pci__req_exit(vp);
 	vfio_pci__intx_exit(vp);
 	vfio_pci__msi_exit(vp);
 	vfio_pci__msix_exit(vp);
@@ -41,7 +42,7 @@ static int vfio_pci_create(struct vm *vm, struct vfio_device *dev,
 		return -ENOMEM;
 	vp->vm = vm;
 	vp->dev = dev;
-	vp->intx_fd = vp->intx_unmask_fd = -1;
+	vp->intx_fd = vp->intx_unmask_fd = vp->req_fd = -1;
 	snprintf(vp->name, sizeof(vp->name), "vfio %s", dev->name);
 	ret = vfio_pci__config_init(vp);
 	if (ret)
@@ -63,6 +64,8 @@ static int vfio_pci_create(struct vm *vm, struct vfio_device *dev,
 	cmd = pci_config__get16(&vp->pci.cfg, PCI_COMMAND);
 	vfio_pci__config_write(&vp->pci, PCI_COMMAND, cmd, 2);
 	ret = vfio_pci__intx_init(vp);
+	if (!ret)
+		ret = vfio_pci__req_init(vp);
 	if (ret)
 		goto err;
 	*out = vp;

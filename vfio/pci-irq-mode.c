@@ -14,8 +14,8 @@
 #include "triovm/log.h"
 #include "triovm/vfio-pci.h"
 
-static int set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t action,
-		    const int *fds, int count)
+int vfio_pci__set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t action,
+		       const int *fds, int count)
 {
 	size_t sz = sizeof(struct vfio_irq_set) + count * sizeof(int32_t);
 	struct vfio_irq_set *set = calloc(1, sz);
@@ -45,17 +45,17 @@ static int mode_off(struct vfio_pci *vp)
 {
 	switch (vp->irq_mode) {
 	case VFIO_IRQ_INTX:
-		set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
-			 VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
+		vfio_pci__set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
+				   VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 		break;
 	case VFIO_IRQ_MSI:
-		set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
-			 VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
+		vfio_pci__set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
+				   VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 		vp->msi_enabled = 0;
 		break;
 	case VFIO_IRQ_MSIX:
-		set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
-			 VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
+		vfio_pci__set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
+				   VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0);
 		break;
 	case VFIO_IRQ_OFF:
 		break;
@@ -70,12 +70,12 @@ static int intx_on(struct vfio_pci *vp)
 
 	if (!vp->intx_wired)
 		return 0;
-	ret = set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER,
-		       &vp->intx_fd, 1);
+	ret = vfio_pci__set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
+				 VFIO_IRQ_SET_ACTION_TRIGGER, &vp->intx_fd, 1);
 	if (!ret)
-		ret = set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
-			       VFIO_IRQ_SET_ACTION_UNMASK, &vp->intx_unmask_fd,
-			       1);
+		ret = vfio_pci__set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
+					 VFIO_IRQ_SET_ACTION_UNMASK,
+					 &vp->intx_unmask_fd, 1);
 	if (!ret)
 		vp->irq_mode = VFIO_IRQ_INTX;
 	return ret;
@@ -92,15 +92,16 @@ int vfio_pci__set_irq_mode(struct vfio_pci *vp, enum vfio_irq_mode mode,
 	mode_off(vp);
 	switch (mode) {
 	case VFIO_IRQ_MSIX:
-		ret = set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
-			       VFIO_IRQ_SET_ACTION_TRIGGER, vp->msix_fds,
-			       vp->nr_msix);
+		ret = vfio_pci__set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
+					 VFIO_IRQ_SET_ACTION_TRIGGER,
+					 vp->msix_fds, vp->nr_msix);
 		if (!ret)
 			vp->irq_mode = VFIO_IRQ_MSIX;
 		break;
 	case VFIO_IRQ_MSI:
-		ret = set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
-			       VFIO_IRQ_SET_ACTION_TRIGGER, vp->msi_fds, count);
+		ret = vfio_pci__set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
+					 VFIO_IRQ_SET_ACTION_TRIGGER,
+					 vp->msi_fds, count);
 		if (!ret) {
 			vp->irq_mode = VFIO_IRQ_MSI;
 			vp->msi_enabled = count;

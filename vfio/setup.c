@@ -71,7 +71,19 @@ int vfio__open_devices(struct vfio_container *c, const char *sysfs,
 void vfio__close_devices(struct vfio_container *c, struct vfio_device *devs,
 			 int n)
 {
-	while (n--)
+	bool taken_back = false;
+
+	while (n--) {
+		taken_back |= devs[n].taken_back;
 		vfio_device__close(&devs[n]);
+	}
+	/*
+	 * A device the host took back leaves vfio-pci once its fd is closed,
+	 * and its group may leave the container with it, taking the IOMMU
+	 * and every mapping: unmapping would then fail. Closing the container
+	 * drops whatever mappings remain, so there is nothing to undo here.
+	 */
+	if (taken_back)
+		c->dma.nr_maps = 0;
 	vfio_container__close(c);
 }

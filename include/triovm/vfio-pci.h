@@ -11,6 +11,7 @@
  *  vfio/pci-msix.c    MSI-X vectors: VFIO eventfds into KVM irqfds
  *  vfio/pci-msi.c     MSI, the same way
  *  vfio/pci-intx.c    INTx: trigger and unmask eventfds, a resampling irqfd
+ *  vfio/pci-req.c     the host asking for the device back: the VM stops
  *  vfio/pci-device.c  creating and destroying them, the VM's VFIO state
  */
 #ifndef TRIOVM_VFIO_PCI_H
@@ -98,6 +99,8 @@ struct vfio_pci {
 	int msi_enabled; /* vectors VFIO has for MSI now */
 	int intx_fd, intx_unmask_fd;
 	bool intx_wired;
+	int req_fd; /* VFIO_PCI_REQ_IRQ_INDEX */
+	bool req_wired;
 };
 
 /* The VM's passed-through devices: one VFIO container for all. */
@@ -139,6 +142,11 @@ int vfio_pci__msi_init(struct vfio_pci *vp);
 void vfio_pci__msi_exit(struct vfio_pci *vp);
 int vfio_pci__intx_init(struct vfio_pci *vp);
 void vfio_pci__intx_exit(struct vfio_pci *vp);
+int vfio_pci__req_init(struct vfio_pci *vp);
+void vfio_pci__req_exit(struct vfio_pci *vp);
+/* VFIO_DEVICE_SET_IRQS: `count` eventfds from `fds`, or none (count 0). */
+int vfio_pci__set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t action,
+		       const int *fds, int count);
 /*
  * Switch what VFIO delivers: MSI-X, MSI (count vectors), INTx (the state
  * without MSI), or nothing (teardown).

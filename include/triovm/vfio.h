@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <linux/vfio.h>
 
@@ -93,6 +94,12 @@ struct vfio_device {
 	uint32_t nr_irqs;
 	struct vfio_irq *irqs;
 	enum vfio_reset_method reset;
+	/*
+	 * The host asked for it back (vfio/pci-req.c). Its removal holds the
+	 * device lock, so a reset would fail with EAGAIN, and the device is
+	 * leaving vfio-pci for a host driver or for nothing.
+	 */
+	bool taken_back;
 };
 
 /* ---- container and groups (container.c, group.c, kvm-vfio.c) ---- */
@@ -141,6 +148,12 @@ int vfio_group__open_fd(const char *dev_dir, unsigned int id, const char *bdf);
  */
 bool vfio_group__busy(const char *sysfs, const struct pci_addr *a,
 		      const char *bdf);
+/*
+ * Who holds the IOMMU group of the device at `a` open, quietly: 0 nobody,
+ * the pid (its name in `comm`), or -1 when busy but the holder is not found.
+ */
+pid_t vfio_group__holder(const char *sysfs, const struct pci_addr *a,
+			 char *comm, size_t len);
 /* VFIO_GROUP_GET_STATUS: 0 if viable, -EBUSY (message naming why) if not. */
 int vfio_group__check_viable(int fd, const char *sysfs, unsigned int id,
 			     const char *bdf);

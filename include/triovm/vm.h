@@ -35,6 +35,7 @@ enum vm_stop_reason {
 	VM_STOP_PANIC,
 	VM_STOP_SIGNAL,
 	VM_STOP_ERROR,
+	VM_STOP_DEVICE_REQUEST, /* the host took a passed-through device back */
 };
 
 struct vm {

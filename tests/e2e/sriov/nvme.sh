@@ -2,9 +2,11 @@
 # SR-IOV lifecycle on the test host's NVMe controller (QEMU's nvme with
 # sriov_max_vfs=2): list, enable, bring the secondary controllers online with
 # `nvme virt-mgmt`, bind a VF to vfio-pci, give it to a guest whose nvme
-# driver probes the VF's controller, refuse to disable while the guest runs
-# (even with --force) or while the VF is bound, unbind, disable; and the
-# bad-input cases (status 2, one line).
+# driver probes the VF's controller; refuse to disable while the guest runs,
+# and with --force have vfio-pci ask triovm for the VF back (triovm stops the
+# guest and the VFs go); refuse --force for a holder that is not triovm, or
+# while the VF is bound; unbind, disable; and the bad-input cases (status 2,
+# one line).
 . "$(dirname "$0")/../lib.sh"
 
 cat >"$WORK/guest-init" <<'GUEST'
@@ -14,7 +16,7 @@ i=0
 while [ "$(cat $c/state 2>/dev/null)" != live ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 echo "E2E-GUEST-NVME: $(cat $c/state) driver $(basename "$(readlink $c/device/driver)") pci $(cat $c/device/vendor):$(cat $c/device/device) model $(cat $c/model)"
 echo "E2E-GUEST-WAITING"
-# Running until the test host has tried to pull the VF away.
+# Running until the test host takes the VF back, which stops the VM.
 read go </dev/console
 GUEST
 guest_initrd "$WORK/initrd" "$WORK/guest-init" "nvme pvpanic_mmio"
@@ -55,18 +57,23 @@ gpid=\$!
 exec 4>/tmp/guest-in
 i=0
 while ! grep -q E2E-GUEST-WAITING "$WORK/guest.out" && [ \$i -lt 300 ]; do sleep 1; i=\$((i + 1)); done
+st \$T sriov disable \$PF
 st \$T sriov disable \$PF --force
-echo go >&4
-exec 4>&-
+echo "E2E-NUMVFS-FORCED: \$(cat /sys/bus/pci/devices/\$PF/sriov_numvfs)"
 wait \$gpid
 echo "E2E-GUEST-STATUS: \$?"
+exec 4>&-
 sed 's/^/[guest] /' "$WORK/guest.out"
-# A process holding the VF's group open counts as a guest using it.
+st \$T sriov enable \$PF 2 --no-autoprobe
+st \$T sriov bind \$VF
+# A process holding the VF's group open counts as a guest using it, and one
+# that is not triovm is not asked to let go, even with --force.
 G=\$(basename \$(readlink /sys/bus/pci/devices/\$VF/iommu_group))
 sleep 30 3<>/dev/vfio/\$G &
 holder=\$!
 sleep 1
 st \$T sriov unbind \$VF
+st \$T sriov disable \$PF --force
 kill \$holder
 wait \$holder 2>/dev/null
 st \$T sriov unbind \$VF
@@ -120,10 +127,15 @@ expect_line "$WORK/out" '^E2E-VF-DRIVER: vfio-pci$' "the VF on vfio-pci"
 check "disable 0000:[0-9a-f:.]*" 2 "is in use: it is bound to vfio-pci"
 expect_line "$WORK/out" '^\[guest\] E2E-GUEST-NVME: live driver nvme pci 0x1b36:0x0010' \
 	"the guest's nvme driver to bring the VF's controller live"
-check "disable 0000:[0-9a-f:.]* --force" 2 "in use by a guest; refusing to disable SR-IOV, even with --force"
-grep -A3 "^E2E-STATUS .*disable 0000:[0-9a-f:.]* --force => 2" "$WORK/out" |
-	grep -Eq "held by pid [0-9]+, triovm" || fail "expected the refusal to name triovm as the VF's holder"
-expect_line "$WORK/out" '^E2E-GUEST-STATUS: 0$' "the guest to run on and power off (triovm exit 0)"
+check "disable 0000:[0-9a-f:.]*" 2 \
+	"in use by a guest \\(held by pid [0-9]+, triovm\\); refusing to disable SR-IOV \\(stop the guest first, or --force"
+check "disable 0000:[0-9a-f:.]* --force" 0 "held by pid [0-9]+, triovm\\); disable SR-IOV anyway \\(--force\\)"
+expect_line "$WORK/out" '^E2E-NUMVFS-FORCED: 0$' "no VFs after the forced disable"
+expect_line "$WORK/out" '^\[guest\] .*wants the device back' "triovm to say why it stopped the guest"
+expect_line "$WORK/out" '^E2E-GUEST-STATUS: 0$' "triovm to stop the guest and exit 0 when the host took the VF back"
+! grep -E '^\[guest\] triovm: (warning|error)' "$WORK/out" | grep -v 'wants the device back' ||
+	fail "triovm to let go of the VF without other complaints"
+check "disable 0000:[0-9a-f:.]* --force" 2 "held by pid [0-9]+, sleep\\); refusing to disable SR-IOV, even with --force"
 note "VF in the guest: $(sed -n 's/^\[guest\] E2E-GUEST-NVME: //p' "$WORK/out")"
 check "unbind 0000:[0-9a-f:.]*" 2 "in use by another process .*held by pid [0-9]+, sleep"
 check "unbind 0000:[0-9a-f:.]*" 0
