@@ -204,10 +204,14 @@ bool vcpu__handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_SHUTDOWN:
 		/*
 		 * A triple fault: how Linux's last-resort reboot (reboot=t)
-		 * arrives, and what an early crash looks like.
+		 * arrives, and what an early crash looks like. Linux resets
+		 * through the FADT's reset register here, so the registers
+		 * are what tell a crash from a deliberate one (on Intel: AMD's
+		 * KVM has reset the vCPU before it reports the shutdown).
 		 */
 		vcpu->exits.other++;
 		pr_info("vCPU %d: guest reset (triple fault)", vcpu->id);
+		vcpu__dump(vcpu);
 		vm__request_stop(vcpu->vm, VM_STOP_REBOOT, EXIT_GUEST_OFF);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
