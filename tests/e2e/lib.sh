@@ -61,11 +61,14 @@ exec 7>&2
 # (--devices) exist only in the test host, so asking for them always uses it.
 #
 # A software-emulated test host sometimes dies under the command (its kernel
-# locks up, or it ends without the command's status: tests/testhost/run says
-# which). That is not the result of the test, so the command runs once more
-# on a fresh test host, with the files the first attempt left in $WORK
-# removed; what is printed is the last attempt's output, after a note naming
-# the failed one. Any other failure, a timeout included, is the result.
+# locks up or freezes, or it ends without the command's status:
+# tests/testhost/run says which), and rarely an L2 guest triple-faults in
+# early boot, before any output of its own, which the command reports with
+# status 75 (EX_TEMPFAIL). Neither is the result of the test, so the command
+# runs once more on a fresh test host, with the files the first attempt left
+# in $WORK removed; what is printed is the last attempt's output, after a note
+# naming the failed one. Any other failure, a timeout included, is the result,
+# and so is everything on a machine's own KVM (no retry there).
 in_kvm_host() {
 	local devices=none args=() attempt rc why first log
 	while [ $# -gt 0 ]; do
@@ -89,13 +92,18 @@ in_kvm_host() {
 			--failure-file "$WORK/.testhost-failure" "${args[@]}" -- "$@" \
 			>"$log" 2>&1 || rc=$?
 		why=$(cat "$WORK/.testhost-failure" 2>/dev/null || true)
+		[ -n "$why" ] || [ "$rc" != 75 ] || why=guest-crashed
 		[ "$attempt" = 2 ] || first=$why
 		case $attempt:$why in
-		1:hung | 1:crashed) ;;
+		1:hung | 1:crashed | 1:guest-crashed) ;;
 		*) break ;;
 		esac
 		{
-			echo "[$TEST_NAME] the test host $why under attempt 1 (the software-emulated host failed, not the command); its last lines:"
+			if [ "$why" = guest-crashed ]; then
+				echo "[$TEST_NAME] a guest triple-faulted in early boot under attempt 1 (status 75; seen only under the software-emulated nested CPU); its last lines:"
+			else
+				echo "[$TEST_NAME] the test host $why under attempt 1 (the software-emulated host failed, not the command); its last lines:"
+			fi
 			tail -n 25 "$log" | sed 's/^/  | /'
 			echo "[$TEST_NAME] attempt 2 on a fresh test host"
 		} >&7

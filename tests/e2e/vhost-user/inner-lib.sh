@@ -1,7 +1,8 @@
 # Sourced by the vhost-user tests' inner scripts, which run where KVM is (in
 # the test host, or directly on a machine with /dev/kvm). Needs TRIOVM,
 # VMLINUZ, WORK, VSWITCH and PREFIX in the environment. Any failure prints
-# "INNER-FAIL: what was expected" and exits 1.
+# "INNER-FAIL: what was expected" and exits 1; a guest that triple-faulted in
+# early boot prints "INNER-RETRY: ..." and exits 75 (see in_kvm_host).
 set -u
 
 # Sockets need a local file system: in the test host $WORK is 9p.
@@ -47,6 +48,21 @@ vm_alive() {
 	kill -0 "${VM_PID[$1]}" 2>/dev/null
 }
 
+# vm_expect_alive NAME WHAT: a guest that ended while it should run fails the
+# test. One that reset (triple fault) before its init printed anything did
+# not get as far as the device under test: under the software-emulated
+# nested CPU this has been seen about once in ten runs beside a DPDK poller,
+# never with the same guest booted alone, so it asks for one more attempt.
+vm_expect_alive() {
+	vm_alive "$1" && return 0
+	if grep -q 'guest reset (triple fault)' "$WORK/$1.out" 2>/dev/null &&
+		! grep -q 'E2E-' "$WORK/$1.out"; then
+		echo "INNER-RETRY: guest $1 reset (triple fault) in early boot, before any output of its own (waiting for $2)"
+		exit 75
+	fi
+	inner_fail "expected guest $1 to keep running (waiting for $2)"
+}
+
 # vm_wait NAME SECONDS: waits for it to exit; prints its status and keeps
 # its final --stats.
 vm_wait() {
@@ -75,7 +91,7 @@ wait_for() {
 	for i in $(seq $((t * 2))); do
 		grep -Eq -- "$re" "$file" 2>/dev/null && return 0
 		for n in "$@"; do
-			vm_alive "$n" || inner_fail "expected guest $n to keep running (waiting for $what)"
+			vm_expect_alive "$n" "$what"
 		done
 		sleep 0.5
 	done
@@ -153,7 +169,7 @@ wait_count() {
 	for i in $(seq $((t * 2))); do
 		[ "$(count "$file" "$re")" -ge "$want" ] && return 0
 		for n in "$@"; do
-			vm_alive "$n" || inner_fail "expected guest $n to keep running (waiting for $what)"
+			vm_expect_alive "$n" "$what"
 		done
 		sleep 0.5
 	done
