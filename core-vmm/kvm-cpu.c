@@ -204,10 +204,10 @@ bool vcpu__handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_SHUTDOWN:
 		/*
 		 * A triple fault: how Linux's last-resort reboot (reboot=t)
-		 * arrives, and what an early crash looks like. Linux resets
-		 * through the FADT's reset register here, so the registers
-		 * are what tell a crash from a deliberate one (on Intel: AMD's
-		 * KVM has reset the vCPU before it reports the shutdown).
+		 * arrives, and what an early crash looks like. Its normal
+		 * reboot uses the FADT's reset register instead, so this is
+		 * most often a crash and the registers say where. Only on
+		 * Intel: AMD's KVM has reset the vCPU before it reports it.
 		 */
 		vcpu->exits.other++;
 		pr_info("vCPU %d: guest reset (triple fault)", vcpu->id);

@@ -92,7 +92,9 @@ in_kvm_host() {
 			--failure-file "$WORK/.testhost-failure" "${args[@]}" -- "$@" \
 			>"$log" 2>&1 || rc=$?
 		why=$(cat "$WORK/.testhost-failure" 2>/dev/null || true)
-		[ -n "$why" ] || [ "$rc" != 75 ] || why=guest-crashed
+		if [ -z "$why" ] && [ "$rc" = 75 ]; then
+			why=guest-crashed
+		fi
 		[ "$attempt" = 2 ] || first=$why
 		case $attempt:$why in
 		1:hung | 1:crashed | 1:guest-crashed) ;;
