@@ -66,7 +66,7 @@ vu_run() {
 		echo "---- inner script output ----" >&2
 		tail -n 80 "$WORK/inner.out" >&2
 		why=$(grep -E '^(INNER-FAIL|INNER-RETRY|testhost): ' "$WORK/inner.out" |
-			grep -v "^testhost: last lines" | tail -n 1)
+			grep -Ev "^testhost: (last lines|the test host's kernel reported)" | tail -n 1)
 		fail "expected the inner script to succeed (status $status${why:+: $why})"
 	fi
 }
