@@ -478,7 +478,9 @@ def outer(a):
     runner = [os.path.join(src, "tests/testhost/run"), "--build-dir", build, "--devices", "nics",
               "--memory", "3072", "--share", a.out, "--failure-file", failure,
               "--timeout", str(a.timeout * len(a.modes) * len(a.vmms) + 300), "--"]
-    for attempt in (1, 2):
+    # As in_kvm_host (tests/e2e/lib.sh): up to 3 test hosts in all.
+    attempts = 3
+    for attempt in range(1, attempts + 1):
         # Results are read from inner.json: none may be left from before.
         for stale in (failure, os.path.join(a.out, "inner.json")):
             if os.path.exists(stale):
@@ -489,12 +491,13 @@ def outer(a):
                 why = f.read().strip()
         except OSError:
             why = ""
-        if attempt == 2 or why not in ("hung", "crashed"):
+        if attempt == attempts or why not in ("hung", "crashed"):
             break
         # The software-emulated test host died under the runs (its kernel
         # locked up, or it ended without a status; see tests/testhost/run):
         # that says nothing about the VMMs, so once more, from the start.
-        log("triovm compare: the test host %s (see above); trying once more" % why)
+        log("triovm compare: the test host %s under attempt %d (see above); trying again"
+            % (why, attempt))
     try:
         with open(os.path.join(a.out, "inner.json")) as f:
             inner_res = json.load(f)

@@ -65,12 +65,14 @@ exec 7>&2
 # tests/testhost/run says which), and rarely an L2 guest triple-faults in
 # early boot, before any output of its own, which the command reports with
 # status 75 (EX_TEMPFAIL). Neither is the result of the test, so the command
-# runs once more on a fresh test host, with the files the first attempt left
-# in $WORK removed; what is printed is the last attempt's output, after a note
-# naming the failed one. Any other failure, a timeout included, is the result,
+# runs again on a fresh test host, up to TESTHOST_ATTEMPTS times in all (CI
+# has seen two in a row), with the files the failed attempt left in $WORK
+# removed; what is printed is the last attempt's output, after a note naming
+# the failed ones. Any other failure, a timeout included, is the result,
 # and so is everything on a machine's own KVM (no retry there).
+TESTHOST_ATTEMPTS=3
 in_kvm_host() {
-	local devices=none args=() attempt rc why first log
+	local devices=none args=() attempt=0 rc why failed= log
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--devices) devices=$2; args+=(--devices "$2"); shift 2 ;;
@@ -83,7 +85,8 @@ in_kvm_host() {
 		return
 	fi
 	[ "$devices" != none ] || args+=(--devices none)
-	for attempt in 1 2; do
+	while :; do
+		attempt=$((attempt + 1))
 		log=$WORK/.testhost-attempt$attempt.log
 		touch "$WORK/.testhost-attempt$attempt.start"
 		rm -f "$WORK/.testhost-failure"
@@ -95,24 +98,25 @@ in_kvm_host() {
 		if [ -z "$why" ] && [ "$rc" = 75 ]; then
 			why=guest-crashed
 		fi
-		[ "$attempt" = 2 ] || first=$why
-		case $attempt:$why in
-		1:hung | 1:crashed | 1:guest-crashed) ;;
+		case $why in
+		hung | crashed | guest-crashed) ;;
 		*) break ;;
 		esac
+		[ "$attempt" -lt "$TESTHOST_ATTEMPTS" ] || break
+		failed+="attempt $attempt failed ($why); "
 		{
 			if [ "$why" = guest-crashed ]; then
-				echo "[$TEST_NAME] a guest triple-faulted in early boot under attempt 1 (status 75; seen only under the software-emulated nested CPU); its last lines:"
+				echo "[$TEST_NAME] a guest triple-faulted in early boot under attempt $attempt (status 75; seen only under the software-emulated nested CPU); its last lines:"
 			else
-				echo "[$TEST_NAME] the test host $why under attempt 1 (the software-emulated host failed, not the command); its last lines:"
+				echo "[$TEST_NAME] the test host $why under attempt $attempt (the software-emulated host failed, not the command); its last lines:"
 			fi
 			tail -n 25 "$log" | sed 's/^/  | /'
-			echo "[$TEST_NAME] attempt 2 on a fresh test host"
+			echo "[$TEST_NAME] attempt $((attempt + 1)) on a fresh test host"
 		} >&7
-		find "$WORK" -mindepth 1 ! -type d -newer "$WORK/.testhost-attempt1.start" \
+		find "$WORK" -mindepth 1 ! -type d -newer "$WORK/.testhost-attempt$attempt.start" \
 			! -name '.testhost-attempt*' -delete
 	done
-	[ "$attempt" = 1 ] || echo "testhost: attempt 1 failed ($first); this is attempt 2"
+	[ -z "$failed" ] || echo "testhost: ${failed}this is attempt $attempt"
 	cat "$log"
 	return $rc
 }
