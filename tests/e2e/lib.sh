@@ -62,9 +62,9 @@ exec 7>&2
 #
 # A software-emulated test host sometimes dies under the command (its kernel
 # locks up or freezes, or it ends without the command's status:
-# tests/testhost/run says which), and rarely an L2 guest triple-faults in
-# early boot, before any output of its own, which the command reports with
-# status 75 (EX_TEMPFAIL). Neither is the result of the test, so the command
+# tests/testhost/run says which), and rarely an L2 guest triple-faults or
+# hangs in early boot, before any output of its own, which the command
+# reports with status 75 (EX_TEMPFAIL). Neither is the result of the test, so the command
 # runs again on a fresh test host, up to TESTHOST_ATTEMPTS times in all (CI
 # has seen two in a row), with the files the failed attempt left in $WORK
 # removed; what is printed is the last attempt's output, after a note naming
@@ -106,7 +106,7 @@ in_kvm_host() {
 		failed+="attempt $attempt failed ($why); "
 		{
 			if [ "$why" = guest-crashed ]; then
-				echo "[$TEST_NAME] a guest triple-faulted in early boot under attempt $attempt (status 75; seen only under the software-emulated nested CPU); its last lines:"
+				echo "[$TEST_NAME] a guest failed in early boot under attempt $attempt (status 75; seen only under the software-emulated nested CPU); its last lines:"
 			else
 				echo "[$TEST_NAME] the test host $why under attempt $attempt (the software-emulated host failed, not the command); its last lines:"
 			fi
